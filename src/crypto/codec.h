@@ -1,0 +1,34 @@
+// Compression codecs for frames and metadata blobs.
+//
+// Encoded layout: codec[1] || body. The codec byte travels inside the sealed
+// payload, so the configured codec can change at any time: readers decode
+// whatever each frame says. Values are frozen (docs/FORMAT.md, "Codec byte").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace zerofs::crypto {
+
+enum class Codec : uint8_t {
+  kRaw = 0,  // stored as is (used whenever compression does not shrink)
+  kZstd = 1,
+  kLz4 = 2,
+};
+
+// Parses "zstd", "lz4", "none"/"raw" (config value `[storage] compression`).
+Result<Codec> ParseCodec(std::string_view name);
+const char* CodecName(Codec c);
+
+// Compresses `in` with `codec` (falls back to kRaw if the output would not be
+// smaller) and appends codec byte + body to *out.
+void Encode(Codec codec, int level, std::string_view in, std::string* out);
+
+// Decodes codec byte + body. Fails with kCorruption on an unknown codec, a
+// malformed body, or a decoded size above `max_size`.
+Result<std::string> Decode(std::string_view in, size_t max_size);
+
+}  // namespace zerofs::crypto
