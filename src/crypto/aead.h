@@ -40,6 +40,7 @@ class SecretKey {
 };
 
 // Encrypts `plaintext` bound to `ad`; appends the sealed box to *out.
+// REQUIRES: neither `plaintext` nor `ad` points into *out.
 void Seal(const SecretKey& key, std::string_view plaintext, std::string_view ad, std::string* out);
 
 // Authenticates and decrypts a sealed box. kCorruption if the bytes, the key

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/result.h"
 
@@ -19,12 +20,25 @@ enum class Codec : uint8_t {
   kLz4 = 2,
 };
 
+// zstd levels accepted by Encode and ParseCompression.
+constexpr int kDefaultZstdLevel = 3;
+constexpr int kMinZstdLevel = 1;
+constexpr int kMaxZstdLevel = 19;
+
 // Parses "zstd", "lz4", "none"/"raw" (config value `[storage] compression`).
 Result<Codec> ParseCodec(std::string_view name);
+// Like ParseCodec, and also accepts "zstd-N" (N in 1..19). Returns the codec
+// and its level: N for "zstd-N", kDefaultZstdLevel for "zstd", 0 otherwise.
+Result<std::pair<Codec, int>> ParseCompression(std::string_view name);
+// "raw", "zstd", "lz4", or "unknown" for a value outside the enum.
 const char* CodecName(Codec c);
 
 // Compresses `in` with `codec` (falls back to kRaw if the output would not be
-// smaller) and appends codec byte + body to *out.
+// smaller) and appends codec byte + body to *out. `level` is used by zstd only
+// and is clamped to [kMinZstdLevel, kMaxZstdLevel]; lz4 ignores it.
+// Body layouts: raw = the bytes; zstd = one zstd frame with its content size
+// recorded; lz4 = LE32 decoded length || LZ4 block.
+// REQUIRES: `in` does not point into *out.
 void Encode(Codec codec, int level, std::string_view in, std::string* out);
 
 // Decodes codec byte + body. Fails with kCorruption on an unknown codec, a

@@ -1,7 +1,7 @@
 // The key file: the bucket's random 256-bit data key, wrapped by a key that
 // Argon2id derives from the user's password. Stored as object "zerofs.key"
-// (docs/FORMAT.md, "Key file"). Changing the password rewraps the same data
-// key, so no data is rewritten.
+// (byte layout: docs/format/key_file.md). Changing the password rewraps the
+// same data key, so no data is rewritten.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +22,13 @@ struct KdfParams {
   static KdfParams Interactive();
 };
 
+// Interactive() when the environment has ZEROFS_TEST_FAST_KDF=1, else Default().
+KdfParams KdfParamsFromEnv();
+
 // Creates a new data key and the key file bytes wrapping it under `password`.
+// kInvalidArgument for an empty password or parameters outside the accepted
+// range (opslimit 1..100, memlimit 8 KiB..4 GiB); kIoError if Argon2id cannot
+// allocate `params.memlimit` bytes.
 struct NewKeyFile {
   std::string file_bytes;
   SecretKey data_key;
@@ -30,10 +36,12 @@ struct NewKeyFile {
 Result<NewKeyFile> CreateKeyFile(std::string_view password, const KdfParams& params);
 
 // Unwraps the data key. A wrong password gives kPermissionDenied with the
-// message "wrong encryption password"; damaged bytes give kCorruption.
+// message "wrong encryption password"; damaged bytes give kCorruption (the
+// file carries a checksum, so damage is not mistaken for a wrong password).
 Result<SecretKey> OpenKeyFile(std::string_view file_bytes, std::string_view password);
 
-// Returns new key file bytes holding the same data key under `new_password`.
+// Returns new key file bytes holding the same data key under `new_password`,
+// with a fresh salt and `params`. Errors as for OpenKeyFile and CreateKeyFile.
 Result<std::string> RewrapKeyFile(std::string_view file_bytes, std::string_view old_password,
                                   std::string_view new_password, const KdfParams& params);
 
