@@ -64,6 +64,10 @@ struct EngineOptions {
   bool read_only = false;
   // Create the key file and manifest when the store is empty (writer only).
   bool create_if_missing = true;
+
+  // Tests only: destroying the engine without Close() simulates a crash
+  // (nothing more is flushed or uploaded, no snapshot, no clean shutdown).
+  bool test_skip_close_on_destroy = false;
 };
 
 // One atomic change: metadata puts/deletes plus extent writes/deletes.
@@ -126,8 +130,8 @@ class Engine {
   // Up to `limit` pairs whose keys start with `prefix` and sort after `after`
   // (an empty `after` starts at the prefix), in bytewise key order.
   virtual Result<std::vector<std::pair<std::string, std::string>>> Scan(std::string_view prefix,
-                                                                       std::string_view after,
-                                                                       size_t limit) = 0;
+                                                                        std::string_view after,
+                                                                        size_t limit) = 0;
 
   // Applies `txn` atomically. Fails with kFenced if another writer took over,
   // EROFS (Error::Posix) on a read-only engine.

@@ -1,0 +1,104 @@
+// EngineImpl: orchestrates the engine's parts (see engine.h for the contract).
+//
+//   Commit   -> codec outside any lock; under the engine mutex (the
+//               pipeline's): seal frames into the open segment, one index
+//               WriteBatch through the Applier, journal records.
+//   Read     -> 'E' pointer from RocksDB -> memory cache -> in-memory segment
+//               -> ranged GET; every frame authenticated before use.
+//   Flush    -> SegmentPipeline::Flush (group commit).
+//   Snapshot -> RocksDB checkpoint at a seal, SSTs + descriptor, manifest CAS.
+//   Open     -> recovery.h steps, then the pipeline and background threads.
+//
+// Locking:
+//  - pipeline_->mutex() (the engine mutex) serializes every write of 'E',
+//    'S', 'Z' keys with the open segment. Get/Scan/ReadExtent read RocksDB
+//    without it: a pointer read just before a seal or upload stays valid,
+//    because a segment leaves memory only once it is durable.
+//  - snapshot_mutex_ serializes snapshots; never held with the engine mutex
+//    except inside SealAndRun.
+//  - manifest_mutex_ guards manifest_ (leaf lock).
+//  - lifetime_mutex_ (shared) keeps db_ alive during calls; Close and the
+//    destructor take it exclusively.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+
+#include <rocksdb/db.h>
+
+#include "cache/memory_cache.h"
+#include "crypto/key_file.h"
+#include "engine/engine.h"
+#include "engine/manifest.h"
+#include "engine/segment_pipeline.h"
+#include "engine/snapshot.h"
+
+namespace zerofs::engine {
+
+class EngineImpl : public Engine {
+ public:
+  explicit EngineImpl(EngineOptions options);
+  ~EngineImpl() override;
+
+  // Runs the open sequence. Called once by Engine::Open.
+  Status Init();
+
+  Result<std::optional<std::string>> Get(std::string_view key) override;
+  Result<std::vector<std::pair<std::string, std::string>>> Scan(std::string_view prefix,
+                                                                std::string_view after,
+                                                                size_t limit) override;
+  Status Commit(Transaction txn) override;
+  Result<std::string> ReadExtent(uint64_t ino, uint64_t index) override;
+  Status Flush() override;
+  Status Snapshot() override;
+  Status Close() override;
+  EngineStats Stats() override;
+
+ private:
+  Status OpenLocalDb(const std::string& dir);
+  Status LockLocalDir();
+  void RemoveOldDbDirs();
+  Result<std::string> FetchFrame(uint64_t ino, uint64_t index, const struct ExtentPointer& p);
+  Status SnapshotLocked();  // REQUIRES: snapshot_mutex_ held
+  // Reads the manifest; fences the pipeline if a newer epoch owns the store.
+  void CheckFence();
+  void BackgroundLoop();
+  // Stops threads and closes the DB; with `abandon` nothing more is uploaded.
+  void Shutdown(bool abandon);
+  Status CheckOpen() const;
+
+  // Fixed after Init().
+  const EngineOptions options_;
+  crypto::Subkeys keys_;
+  uint64_t epoch_ = 0;
+  uint64_t incarnation_ = 0;
+  std::string db_dir_;
+  int lock_fd_ = -1;
+  cache::MemoryCache cache_;
+  std::unique_ptr<SegmentPipeline> pipeline_;
+
+  std::shared_mutex lifetime_mutex_;
+  std::unique_ptr<rocksdb::DB> db_;  // guarded by lifetime_mutex_ (pointer)
+  std::atomic<bool> closed_{false};
+
+  std::mutex snapshot_mutex_;
+  SstObjectMap sst_objects_;  // guarded by snapshot_mutex_
+
+  std::mutex manifest_mutex_;
+  VersionedManifest manifest_;  // guarded by manifest_mutex_
+
+  std::mutex bg_mutex_;
+  std::condition_variable bg_cv_;
+  bool bg_stop_ = false;  // guarded by bg_mutex_
+  std::thread bg_thread_;
+
+  std::atomic<uint64_t> committed_txns_{0};
+  std::atomic<uint64_t> snapshots_{0};
+};
+
+}  // namespace zerofs::engine

@@ -1,0 +1,70 @@
+// SegmentBuilder: the open segment. Accumulates sealed frames, their
+// directory entries and journal records, then assembles the immutable object
+// (docs/FORMAT.md, "Segment").
+//
+// Not thread-safe: the engine guards its open builder with the engine mutex.
+// Frames occupy the object from offset 0, in order, so frame offsets handed
+// out before Finish() stay valid in the finished bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/aead.h"
+#include "crypto/codec.h"
+#include "engine/journal.h"
+#include "engine/segment_format.h"
+
+namespace zerofs::engine {
+
+class SegmentBuilder {
+ public:
+  SegmentBuilder(uint64_t id, uint64_t epoch) : id_(id), epoch_(epoch) {}
+
+  SegmentBuilder(const SegmentBuilder&) = delete;
+  SegmentBuilder& operator=(const SegmentBuilder&) = delete;
+
+  uint64_t id() const { return id_; }
+  // Bytes of frames so far (the offset the next frame gets).
+  uint64_t frame_bytes() const { return frames_.size(); }
+  uint32_t frame_count() const { return static_cast<uint32_t>(directory_.size()); }
+  // Roughly the size the finished object will have (before compression of
+  // the journal), for the seal-when-full decision.
+  uint64_t approximate_size() const {
+    return frames_.size() + journal_.body().size() + directory_.size() * 32;
+  }
+  // True once any journal record was added (an empty segment needs no seal).
+  bool has_records() const { return journal_.count() > 0; }
+
+  // Seals `encoded` (codec byte + body of an extent of `logical_length`
+  // bytes) under `data_key` with the frame AD, appends it and its directory
+  // entry, and returns the EXTENT_PUT record that points at it. The caller
+  // adds that record (AddRecord) in the same critical section.
+  JournalRecord AddFrame(const crypto::SecretKey& data_key, std::string_view encoded, uint64_t ino,
+                         uint64_t index, uint32_t logical_length);
+
+  void AddRecord(const JournalRecord& record) { journal_.Add(record); }
+
+  // Copies the sealed frame at [offset, offset + length) into *out; false if
+  // the range is not inside the frames written so far.
+  bool ReadFrame(uint64_t offset, uint32_t length, std::string* out) const;
+
+  struct Finished {
+    std::string bytes;   // the whole segment object
+    JournalRecord info;  // the SEGMENT_INFO record that ends the journal
+  };
+  // Appends SEGMENT_INFO, seals the journal and the directory under
+  // `meta_key` and appends the footer. The builder must not be used after.
+  Finished Finish(const crypto::SecretKey& meta_key, crypto::Codec codec, int level);
+
+ private:
+  const uint64_t id_;
+  const uint64_t epoch_;
+  std::string frames_;
+  std::vector<DirectoryEntry> directory_;
+  JournalWriter journal_;
+};
+
+}  // namespace zerofs::engine
