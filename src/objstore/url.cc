@@ -96,7 +96,8 @@ Result<StorageUrl> ParseStorageUrl(std::string_view url) {
   return Error(Code::kInvalidArgument, std::move(msg));
 }
 
-Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url) {
+Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url,
+                                                     const CloudOptions& cloud) {
   if (url.scheme == "file") {
     ZFS_ASSIGN_OR_RETURN(std::shared_ptr<LocalStore> store, LocalStore::Open(url.path));
     return std::shared_ptr<ObjectStore>(std::move(store));

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "objstore/cloud_options.h"
 #include "objstore/object_store.h"
 
 namespace zerofs::objstore {
@@ -31,8 +32,10 @@ struct StorageUrl {
 // Parses a storage URL. Errors are kInvalidArgument and quote the URL.
 Result<StorageUrl> ParseStorageUrl(std::string_view url);
 
-// Opens the store `url` names. Only file:// is built so far; the cloud schemes
-// fail with kInvalidArgument saying so.
-Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url);
+// Opens the store `url` names, with credentials from `cloud` for the cloud
+// schemes. Only file:// is built so far; the cloud schemes fail with
+// kInvalidArgument saying so.
+Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url,
+                                                     const CloudOptions& cloud = {});
 
 }  // namespace zerofs::objstore
