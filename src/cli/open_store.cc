@@ -1,0 +1,75 @@
+#include "cli/open_store.h"
+
+#include <cstdio>
+
+#include "base/crc32c.h"
+#include "crypto/key_file.h"
+#include "objstore/retry_store.h"
+#include "objstore/url.h"
+
+namespace zerofs::cli {
+
+namespace {
+
+objstore::CloudOptions CloudOptionsFor(const config::Config& config) {
+  objstore::CloudOptions o;
+  o.aws.access_key_id = config.aws.access_key_id;
+  o.aws.secret_access_key = config.aws.secret_access_key;
+  o.aws.session_token = config.aws.session_token;
+  o.aws.endpoint = config.aws.endpoint;
+  o.aws.region = config.aws.default_region;
+  o.aws.allow_http = config.aws.allow_http;
+  o.azure.account_name = config.azure.storage_account_name;
+  o.azure.account_key = config.azure.storage_account_key;
+  return o;
+}
+
+crypto::Codec CodecFor(config::Compression c) {
+  switch (c) {
+    case config::Compression::kNone:
+      return crypto::Codec::kRaw;
+    case config::Compression::kLz4:
+      return crypto::Codec::kLz4;
+    case config::Compression::kZstd:
+      return crypto::Codec::kZstd;
+  }
+  return crypto::Codec::kZstd;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config::Config& config) {
+  ZFS_ASSIGN_OR_RETURN(objstore::StorageUrl url, objstore::ParseStorageUrl(config.storage.url));
+  ZFS_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> base,
+                       objstore::OpenObjectStore(url, CloudOptionsFor(config)));
+  auto store = std::make_shared<objstore::RetryStore>(base, objstore::RetryOptions{});
+  // One cheap request so that an unreachable store or bad credentials fail
+  // here, with the URL, rather than deep inside the engine.
+  auto page = store->List("manifest", {}, 1);
+  if (!page.ok()) return page.error().Wrap("cannot reach storage " + url.ToString());
+  return std::shared_ptr<objstore::ObjectStore>(store);
+}
+
+std::string IndexDirFor(const config::Config& config, const std::string& suffix) {
+  char id[9];
+  std::snprintf(id, sizeof(id), "%08x", Crc32c(config.storage.url));
+  return config.cache.dir + "/store-" + id + "/" + suffix;
+}
+
+engine::EngineOptions EngineOptionsFor(const config::Config& config,
+                                       std::shared_ptr<objstore::ObjectStore> store) {
+  engine::EngineOptions o;
+  o.store = std::move(store);
+  o.password = config.storage.encryption_password;
+  o.local_dir = IndexDirFor(config);
+  o.codec = CodecFor(config.storage.compression);
+  o.codec_level = config.storage.compression_level;
+  o.segment_bytes = config::MibToBytes(config.storage.segment_size_mb);
+  o.flush_interval = std::chrono::seconds(config.storage.flush_interval_secs);
+  o.snapshot_interval = std::chrono::seconds(config.storage.snapshot_interval_secs);
+  o.memory_cache_bytes = config::GibToBytes(config.cache.memory_size_gb);
+  o.kdf = crypto::KdfParamsFromEnv();
+  return o;
+}
+
+}  // namespace zerofs::cli

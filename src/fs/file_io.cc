@@ -1,0 +1,140 @@
+// Read, Write and Fallocate: file data over 32 KiB extents (file_data.h).
+#include <algorithm>
+#include <cerrno>
+
+#include "fs/file_data.h"
+#include "fs/internal.h"
+
+namespace zerofs::fs {
+
+namespace {
+
+// Largest read served by one call; longer reads return this much (not eof).
+constexpr uint64_t kMaxReadBytes = 64ull << 20;
+
+Status CheckRegular(const InodeRecord& rec) {
+  if (rec.is_dir()) return Error::Posix(EISDIR);
+  if (rec.type != FileType::kRegular) return Error::Posix(EINVAL);
+  return OkStatus();
+}
+
+constexpr int64_t kRelatimeSeconds = 24 * 3600;
+
+}  // namespace
+
+// relatime: update atime only if it is not newer than mtime/ctime or is
+// more than a day old, so most reads of a hot file commit nothing.
+bool FileSystem::Impl::NeedsAtime(const InodeRecord& rec, const Timespec& now) const {
+  if (options.read_only || options.noatime) return false;
+  return rec.atime <= rec.mtime || rec.atime <= rec.ctime ||
+         now.sec - rec.atime.sec >= kRelatimeSeconds;
+}
+
+void FileSystem::Impl::TouchAtime(InodeId ino) {
+  InodeLocks lock(&locks, {ino});
+  auto rec = Load(ino);
+  Timespec now = Timespec::Now();
+  if (!rec.ok() || !NeedsAtime(*rec, now)) return;
+  rec->atime = now;
+  engine::Transaction txn;
+  Store(&txn, ino, *rec);
+  Commit(std::move(txn)).Ignore();
+}
+
+Result<ReadResult> FileSystem::Read(const Cred& cred, InodeId ino, uint64_t offset, uint64_t count,
+                                    IoCheck check) {
+  ReadResult out;
+  bool touch_atime = false;
+  {
+    SharedInodeLock lock(&impl_->locks, ino);
+    ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+    ZFS_RETURN_IF_ERROR(CheckRegular(rec));
+    if (check == IoCheck::kCheck) ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, kAccessRead));
+    count = std::min(count, kMaxReadBytes);
+    if (offset >= rec.size) {
+      out.eof = true;
+    } else {
+      uint64_t end = offset + std::min(count, rec.size - offset);
+      out.data.reserve(end - offset);
+      for (uint64_t idx = ExtentOf(offset); offset < end && idx <= ExtentOf(end - 1); idx++) {
+        const uint64_t start = idx * engine::kExtentSize;
+        const uint64_t lo = std::max(offset, start) - start;
+        const uint64_t hi = std::min(end, start + engine::kExtentSize) - start;
+        ZFS_ASSIGN_OR_RETURN(std::string ext, engine_->ReadExtent(ino, idx));
+        std::string_view have;
+        if (ext.size() > lo)
+          have = std::string_view(ext).substr(lo, std::min<uint64_t>(hi, ext.size()) - lo);
+        out.data.append(have);
+        out.data.append(hi - lo - have.size(), '\0');  // a hole or the zero tail
+      }
+      out.eof = end >= rec.size;
+    }
+    touch_atime = count > 0 && impl_->NeedsAtime(rec, Timespec::Now());
+  }
+  if (touch_atime) impl_->TouchAtime(ino);
+  return out;
+}
+
+Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,
+                               std::string_view data, IoCheck check) {
+  InodeLocks lock(&impl_->locks, {ino});
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  ZFS_RETURN_IF_ERROR(CheckRegular(rec));
+  ZFS_RETURN_IF_ERROR(impl_->CheckWritable());
+  if (check == IoCheck::kCheck) ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, kAccessWrite));
+  if (data.empty()) return rec.ToAttr(ino);
+  if (offset > kMaxFileSize || data.size() > kMaxFileSize - offset) return Error::Posix(EFBIG);
+  const uint64_t end = offset + data.size();
+  const uint64_t new_size = std::max(rec.size, end);
+  ZFS_RETURN_IF_ERROR(impl_->CheckSpace(0, new_size - rec.size));
+
+  engine::Transaction txn;
+  ZFS_RETURN_IF_ERROR(WriteRange(engine_, &txn, ino, rec.size, offset, data));
+  std::vector<StatsDelta> deltas{{ino, 0, static_cast<int64_t>(new_size - rec.size)}};
+  rec.size = new_size;
+  rec.Touch(Timespec::Now());
+  if (!cred.is_root()) rec.mode = KillSuid(rec.mode);
+  Impl::Store(&txn, ino, rec);
+  ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
+  return rec.ToAttr(ino);
+}
+
+Result<Attr> FileSystem::Fallocate(const Cred& cred, InodeId ino, uint32_t mode, uint64_t offset,
+                                   uint64_t length, IoCheck check) {
+  const bool keep = mode & kFallocKeepSize;
+  const bool punch = mode & kFallocPunchHole;
+  const bool zero = mode & kFallocZeroRange;
+  if ((mode & ~(kFallocKeepSize | kFallocPunchHole | kFallocZeroRange)) != 0) {
+    return Error::Posix(EOPNOTSUPP);
+  }
+  if (punch && zero) return Error::Posix(EINVAL);
+  if (punch && !keep) return Error::Posix(EOPNOTSUPP);
+  if (length == 0) return Error::Posix(EINVAL);
+  InodeLocks lock(&impl_->locks, {ino});
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  if (rec.is_dir()) return Error::Posix(EISDIR);
+  if (rec.type != FileType::kRegular) return Error::Posix(ENODEV);
+  ZFS_RETURN_IF_ERROR(impl_->CheckWritable());
+  if (check == IoCheck::kCheck) ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, kAccessWrite));
+  if (offset > kMaxFileSize || length > kMaxFileSize - offset) return Error::Posix(EFBIG);
+  const uint64_t end = offset + length;
+  const uint64_t new_size = keep ? rec.size : std::max(rec.size, end);
+  ZFS_RETURN_IF_ERROR(impl_->CheckSpace(0, new_size - rec.size));
+
+  engine::Transaction txn;
+  if (punch || zero) ZFS_RETURN_IF_ERROR(ZeroRange(engine_, &txn, ino, rec.size, offset, end));
+  if (txn.empty() && new_size == rec.size) return rec.ToAttr(ino);
+  std::vector<StatsDelta> deltas{{ino, 0, static_cast<int64_t>(new_size - rec.size)}};
+  rec.size = new_size;
+  rec.Touch(Timespec::Now());
+  Impl::Store(&txn, ino, rec);
+  ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
+  return rec.ToAttr(ino);
+}
+
+Result<Attr> FileSystem::PunchHole(const Cred& cred, InodeId ino, uint64_t offset, uint64_t length,
+                                   IoCheck check) {
+  return Fallocate(cred, ino, kFallocPunchHole | kFallocKeepSize, offset, length, check);
+}
+
+}  // namespace zerofs::fs

@@ -1,0 +1,159 @@
+// FileSystem: opening, inode loading, lookup, attributes and sync. The other
+// operations live in one file per family (create.cc, remove.cc, rename.cc,
+// set_attr.cc, file_io.cc, readdir.cc, xattr.cc, orphans.cc, statfs.cc).
+#include "fs/filesystem.h"
+
+#include <cerrno>
+
+#include "base/coding.h"
+#include "fs/internal.h"
+
+namespace zerofs::fs {
+
+namespace {
+
+Status Bootstrap(engine::Engine* engine, const FsOptions& options) {
+  ZFS_ASSIGN_OR_RETURN(auto format, engine->Get(keys::Format()));
+  if (format) {
+    if (format->size() != 1 || static_cast<uint8_t>((*format)[0]) != kFormatVersion) {
+      return Error(Code::kCorruption, "unknown filesystem format version");
+    }
+    return OkStatus();
+  }
+  if (options.read_only) return Error(Code::kInvalidArgument, "empty store opened read-only");
+  Timespec now = Timespec::Now();
+  InodeRecord root;
+  root.type = FileType::kDirectory;
+  root.mode = options.root_mode & 07777;
+  root.nlink = 2;
+  root.uid = options.root_uid;
+  root.gid = options.root_gid;
+  root.atime = root.mtime = root.ctime = root.btime = now;
+  root.generation = 1;
+  root.parent = kRootInode;
+  root.next_cookie = kFirstEntryCookie;
+  engine::Transaction txn;
+  FileSystem::Impl::Store(&txn, kRootInode, root);
+  std::string format_value;
+  PutU8(&format_value, kFormatVersion);
+  txn.Put(keys::Format(), format_value);
+  std::string stats;  // the root counts as one inode, in its shard
+  PutU8(&stats, kStatsRecordVersion);
+  PutLE64(&stats, 1);
+  PutLE64(&stats, 0);
+  txn.Put(keys::Stats(kRootInode % StatsCounters::kShards), stats);
+  return engine->Commit(std::move(txn));
+}
+
+}  // namespace
+
+FileSystem::FileSystem(engine::Engine* engine, FsOptions options)
+    : engine_(engine), options_(std::move(options)), impl_(new Impl(engine_, options_)) {}
+
+FileSystem::~FileSystem() = default;
+
+Result<std::unique_ptr<FileSystem>> FileSystem::Open(engine::Engine* engine, FsOptions options) {
+  assert(engine != nullptr);
+  if (options.name_max == 0 || options.name_max > 255 || options.link_max < 2) {
+    return Error(Code::kInvalidArgument, "fs options: name_max 1..255, link_max >= 2");
+  }
+  ZFS_RETURN_IF_ERROR(Bootstrap(engine, options));
+  std::unique_ptr<FileSystem> fs(new FileSystem(engine, std::move(options)));
+  ZFS_RETURN_IF_ERROR(fs->impl_->stats.Load(engine));
+  ZFS_RETURN_IF_ERROR(fs->impl_->alloc.Load(engine));
+  if (!fs->options_.read_only) ZFS_RETURN_IF_ERROR(fs->impl_->SweepOrphans());
+  return fs;
+}
+
+Result<InodeRecord> FileSystem::Impl::Load(InodeId ino) {
+  if (ino == 0) return Error::Posix(ESTALE);
+  ZFS_ASSIGN_OR_RETURN(auto value, engine->Get(keys::Inode(ino)));
+  if (!value) return Error::Posix(ESTALE);
+  InodeRecord rec;
+  if (!InodeRecord::DecodeFrom(*value, &rec)) {
+    return Error(Code::kCorruption, "inode record " + std::to_string(ino));
+  }
+  return rec;
+}
+
+void FileSystem::Impl::Store(engine::Transaction* txn, InodeId ino, const InodeRecord& rec) {
+  std::string value;
+  rec.EncodeTo(&value);
+  txn->Put(keys::Inode(ino), value);
+}
+
+Status FileSystem::Impl::CheckSpace(uint64_t more_inodes, uint64_t more_bytes) const {
+  if (options.max_inodes != 0 && more_inodes != 0 &&
+      stats.inodes() + more_inodes > options.max_inodes) {
+    return Error::Posix(ENOSPC);
+  }
+  if (options.max_bytes != 0 && more_bytes != 0 &&
+      (more_bytes > options.max_bytes || stats.bytes() > options.max_bytes - more_bytes)) {
+    return Error::Posix(ENOSPC);
+  }
+  return OkStatus();
+}
+
+Result<Attr> FileSystem::Lookup(const Cred& cred, InodeId dir, std::string_view name) {
+  ZFS_RETURN_IF_ERROR(ValidateName(name, options_.name_max));
+  // Without locks: each engine read is consistent, and an entry whose inode
+  // vanished between the two reads is retried (it was removed meanwhile).
+  for (int attempt = 0;; attempt++) {
+    ZFS_ASSIGN_OR_RETURN(InodeRecord d, impl_->Load(dir));
+    if (!d.is_dir()) return Error::Posix(ENOTDIR);
+    ZFS_RETURN_IF_ERROR(CheckAccess(cred, d, kAccessExec));
+    InodeId child;
+    if (name == ".") {
+      child = dir;
+    } else if (name == "..") {
+      child = d.parent;
+    } else {
+      ZFS_ASSIGN_OR_RETURN(auto e, FindEntry(engine_, dir, name));
+      if (!e) return Error::Posix(ENOENT);
+      child = e->ino;
+    }
+    auto rec = impl_->Load(child);
+    if (rec.ok()) return rec->ToAttr(child);
+    if (rec.error().sys_errno() != ESTALE || attempt >= 3) return rec.error();
+  }
+}
+
+Result<Attr> FileSystem::GetAttr(InodeId ino) {
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  return rec.ToAttr(ino);
+}
+
+Result<uint32_t> FileSystem::Access(const Cred& cred, InodeId ino, uint32_t mask) {
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  uint32_t granted = GrantedAccess(cred, rec) & mask;
+  if (options_.read_only && rec.type != FileType::kCharDevice &&
+      rec.type != FileType::kBlockDevice && rec.type != FileType::kFifo &&
+      rec.type != FileType::kSocket) {
+    granted &= ~kAccessWrite;
+  }
+  return granted;
+}
+
+Result<std::string> FileSystem::Readlink(InodeId ino) {
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  if (rec.type != FileType::kSymlink) return Error::Posix(EINVAL);
+  if (impl_->NeedsAtime(rec, Timespec::Now())) impl_->TouchAtime(ino);
+  return rec.target;
+}
+
+Result<std::string> ReadlinkForResolution(FileSystem* fs, InodeId ino, int follows) {
+  if (follows >= kMaxSymlinkFollows) return Error::Posix(ELOOP);
+  return fs->Readlink(ino);
+}
+
+Status FileSystem::Fsync(InodeId ino) {
+  ZFS_RETURN_IF_ERROR(impl_->Load(ino));
+  return Flush();
+}
+
+Status FileSystem::Flush() {
+  if (options_.read_only) return OkStatus();
+  return engine_->Flush();
+}
+
+}  // namespace zerofs::fs

@@ -1,0 +1,104 @@
+// Private state and helpers shared by the files that implement FileSystem
+// (one file per family of operations). Not part of the public API.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+#include "fs/directory.h"
+#include "fs/filesystem.h"
+#include "fs/inode.h"
+#include "fs/keys.h"
+#include "fs/lock_table.h"
+#include "fs/permissions.h"
+#include "fs/stats_counters.h"
+
+namespace zerofs::fs {
+
+constexpr uint8_t kFormatVersion = 1;
+// Inode numbers are reserved in batches: the "N" record holds the first
+// number not yet handed out, so a crash wastes at most one batch and never
+// reuses a number.
+constexpr uint64_t kInodeBatch = 1024;
+
+// Hands out inode numbers and generations. Thread-safe.
+class InodeAllocator {
+ public:
+  Status Load(engine::Engine* engine);
+  Result<InodeId> Next(engine::Engine* engine);
+  uint64_t NewGeneration();
+
+ private:
+  std::mutex mu_;
+  InodeId next_ = 0;   // guarded by mu_
+  InodeId limit_ = 0;  // guarded by mu_; the persisted high-water mark
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+// In-memory open references per inode (see FileSystem::Open).
+class OpenTable {
+ public:
+  void Add(InodeId ino);
+  // Returns the references left.
+  uint32_t Drop(InodeId ino);
+  bool IsOpen(InodeId ino) const;
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<InodeId, uint32_t> counts_;  // guarded by mu_
+};
+
+struct FileSystem::Impl {
+  Impl(engine::Engine* e, const FsOptions& o) : engine(e), options(o) {}
+
+  engine::Engine* const engine;
+  const FsOptions& options;
+  LockTable locks;
+  StatsCounters stats;
+  InodeAllocator alloc;
+  OpenTable opens;
+  // Serializes renames that move a directory to another parent, so the
+  // "not into its own subtree" check sees parent pointers that cannot change.
+  std::mutex rename_mu;
+
+  // The inode record; ESTALE if it does not exist, kCorruption if damaged.
+  Result<InodeRecord> Load(InodeId ino);
+  static void Store(engine::Transaction* txn, InodeId ino, const InodeRecord& rec);
+
+  Status CheckWritable() const {
+    if (options.read_only) return Error::Posix(EROFS);
+    return OkStatus();
+  }
+  // ENOSPC if `more_inodes` / `more_bytes` would pass the configured limits.
+  Status CheckSpace(uint64_t more_inodes, uint64_t more_bytes) const;
+
+  Status Commit(engine::Transaction txn, const std::vector<StatsDelta>& deltas = {}) {
+    return stats.Commit(engine, std::move(txn), deltas);
+  }
+
+  // Removes one link of inode `ino` (record `rec`, already locked) in `txn`:
+  // nlink drops (directories go to 0), ctime = now. At zero links the inode
+  // is freed in `txn`, or, while open, kept as an orphan until Release.
+  void DropLink(engine::Transaction* txn, std::vector<StatsDelta>* deltas, InodeId ino,
+                InodeRecord* rec, const Timespec& now);
+  // Deletes inode `ino`, its xattrs, extents and orphan mark in `txn`.
+  Status FreeInode(engine::Transaction* txn, std::vector<StatsDelta>* deltas, InodeId ino,
+                   const InodeRecord& rec);
+  // relatime: whether reading `rec` at `now` should update its atime.
+  bool NeedsAtime(const InodeRecord& rec, const Timespec& now) const;
+  // Best effort atime update of `ino` if NeedsAtime (takes its lock; a
+  // failure does not fail the read that caused it).
+  // REQUIRES: the caller holds no lock on `ino`.
+  void TouchAtime(InodeId ino);
+
+  // Frees every orphan recorded in the store that is not open.
+  Status SweepOrphans();
+};
+
+}  // namespace zerofs::fs
