@@ -16,6 +16,7 @@ BUILD_PKGS=(
 TEST_PKGS=(
   libnfs-utils libnfs-dev libnbd-bin libnbd-dev fio e2fsprogs
   python3 procps psmisc
+  radosgw ceph-mon ceph-osd
 )
 
 missing=()

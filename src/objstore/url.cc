@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "objstore/local_store.h"
+#include "objstore/s3_config.h"
+#include "objstore/s3_store.h"
 
 namespace zerofs::objstore {
 namespace {
@@ -102,7 +104,15 @@ Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url,
     ZFS_ASSIGN_OR_RETURN(std::shared_ptr<LocalStore> store, LocalStore::Open(url.path));
     return std::shared_ptr<ObjectStore>(std::move(store));
   }
-  if (url.scheme == "s3" || url.scheme == "azure" || url.scheme == "gs") {
+  if (url.scheme == "s3") {
+    ZFS_ASSIGN_OR_RETURN(S3Config config, S3ConfigForAws(url, cloud.aws));
+    return std::shared_ptr<ObjectStore>(S3Store::Open(std::move(config)));
+  }
+  if (url.scheme == "gs") {
+    ZFS_ASSIGN_OR_RETURN(S3Config config, S3ConfigForGcp(url, cloud.gcp));
+    return std::shared_ptr<ObjectStore>(S3Store::Open(std::move(config)));
+  }
+  if (url.scheme == "azure") {
     return Error(Code::kInvalidArgument, url.scheme + ":// storage is not built yet (" +
                                              url.ToString() + "); use file:// for now");
   }

@@ -33,8 +33,8 @@ struct StorageUrl {
 Result<StorageUrl> ParseStorageUrl(std::string_view url);
 
 // Opens the store `url` names, with credentials from `cloud` for the cloud
-// schemes. Only file:// is built so far; the cloud schemes fail with
-// kInvalidArgument saying so.
+// schemes (file://, s3://, gs://; azure:// fails with kInvalidArgument saying
+// it is not built yet). Does no network I/O.
 Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url,
                                                      const CloudOptions& cloud = {});
 

@@ -48,11 +48,15 @@ void TestEnv::OpenStack() {
   engine::EngineOptions eo;
   eo.store = store_;
   eo.password = options_.password;
-  eo.local_dir = dir_ + "/index";
+  eo.local_dir = index_dir();
+  eo.codec = options_.codec;
   eo.segment_bytes = options_.segment_bytes;
   eo.flush_interval = std::chrono::milliseconds(options_.flush_interval_ms);
   eo.snapshot_interval = std::chrono::milliseconds(0);
   eo.kdf = crypto::KdfParams::Interactive();
+  // Dropping the engine without Close() is how Restart(false) simulates a
+  // crash; CloseStack(true) closes explicitly.
+  eo.test_skip_close_on_destroy = true;
   auto engine = engine::Engine::Open(std::move(eo));
   if (!engine.ok()) Die("open engine", engine.error());
   engine_ = std::move(*engine);

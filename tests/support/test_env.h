@@ -18,6 +18,7 @@ struct TestEnvOptions {
   uint64_t segment_bytes = 4ull << 20;
   // 0 keeps the periodic flush off, so tests decide when data is durable.
   int flush_interval_ms = 0;
+  crypto::Codec codec = crypto::Codec::kZstd;
   fs::FsOptions fs_options;
 };
 
@@ -33,6 +34,7 @@ class TestEnv {
   // Root of the temporary directory; the store is under dir()/store.
   const std::string& dir() const { return dir_; }
   std::string store_dir() const { return dir_ + "/store"; }
+  std::string index_dir() const { return dir_ + "/index"; }
 
   // Simulates a server restart on the same store: with clean = true the
   // engine is closed (flush + snapshot); with clean = false it is dropped

@@ -1,0 +1,80 @@
+// XDR (RFC 4506) encoding for ONC RPC: every item is a multiple of four
+// bytes, integers are big-endian, opaque data and strings carry a 32-bit
+// length and are zero-padded to a four-byte boundary.
+//
+// XdrDecoder reads untrusted bytes: every Get* checks bounds and length
+// limits, and once a read fails the decoder stays failed (ok() == false), so
+// a caller may decode a whole structure and check ok() once at the end.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace zerofs::nfs {
+
+// Bytes of padding after `n` bytes of opaque data.
+constexpr size_t XdrPad(size_t n) { return (4 - (n & 3)) & 3; }
+
+class XdrEncoder {
+ public:
+  XdrEncoder() = default;
+  explicit XdrEncoder(std::string initial) : out_(std::move(initial)) {}
+
+  void PutU32(uint32_t v);
+  void PutU64(uint64_t v);
+  void PutBool(bool v) { PutU32(v ? 1 : 0); }
+  // Fixed-length opaque[n]: the bytes plus padding, no length word.
+  void PutFixed(std::string_view bytes);
+  // Variable-length opaque<> or string<>: length word, bytes, padding.
+  void PutOpaque(std::string_view bytes);
+
+  size_t size() const { return out_.size(); }
+  // Drops everything after the first `n` bytes (to replace a partial reply).
+  void Truncate(size_t n) { out_.resize(n); }
+  // Overwrites a word written earlier at byte offset `pos`.
+  void PatchU32(size_t pos, uint32_t v);
+  // Reserves capacity for `n` more bytes.
+  void Reserve(size_t n) { out_.reserve(out_.size() + n); }
+
+  const std::string& bytes() const { return out_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class XdrDecoder {
+ public:
+  explicit XdrDecoder(std::string_view in) : in_(in) {}
+
+  bool ok() const { return ok_; }
+  // True when every byte was consumed without error.
+  bool done() const { return ok_ && pos_ == in_.size(); }
+  size_t remaining() const { return ok_ ? in_.size() - pos_ : 0; }
+  size_t position() const { return pos_; }
+
+  bool GetU32(uint32_t* v);
+  bool GetU64(uint64_t* v);
+  // Only 0 and 1 are valid booleans.
+  bool GetBool(bool* v);
+  // Fixed-length opaque[n] plus padding.
+  bool GetFixed(size_t n, std::string_view* out);
+  // Variable-length opaque<max> / string<max>; a longer length fails.
+  bool GetOpaque(size_t max, std::string_view* out);
+  // Marks the decoder failed (e.g. an enum value out of range).
+  bool Fail() {
+    ok_ = false;
+    return false;
+  }
+
+ private:
+  bool Need(size_t n);
+
+  std::string_view in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace zerofs::nfs

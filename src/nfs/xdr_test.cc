@@ -1,0 +1,104 @@
+#include "nfs/xdr.h"
+
+#include <gtest/gtest.h>
+
+namespace zerofs::nfs {
+namespace {
+
+TEST(XdrTest, IntegersAreBigEndian) {
+  XdrEncoder e;
+  e.PutU32(0x01020304);
+  e.PutU64(0x0102030405060708ull);
+  e.PutBool(true);
+  EXPECT_EQ(e.bytes(),
+            std::string("\x01\x02\x03\x04\x01\x02\x03\x04\x05\x06\x07\x08\0\0\0\x01", 16));
+  XdrDecoder d(e.bytes());
+  uint32_t a;
+  uint64_t b;
+  bool c;
+  ASSERT_TRUE(d.GetU32(&a) && d.GetU64(&b) && d.GetBool(&c));
+  EXPECT_EQ(a, 0x01020304u);
+  EXPECT_EQ(b, 0x0102030405060708ull);
+  EXPECT_TRUE(c);
+  EXPECT_TRUE(d.done());
+}
+
+TEST(XdrTest, OpaqueIsPaddedToFourBytes) {
+  for (size_t n = 0; n < 9; n++) {
+    XdrEncoder e;
+    std::string s(n, 'x');
+    e.PutOpaque(s);
+    EXPECT_EQ(e.size(), 4 + n + XdrPad(n));
+    EXPECT_EQ(e.size() % 4, 0u);
+    XdrDecoder d(e.bytes());
+    std::string_view out;
+    ASSERT_TRUE(d.GetOpaque(100, &out));
+    EXPECT_EQ(out, s);
+    EXPECT_TRUE(d.done());
+  }
+}
+
+TEST(XdrTest, OpaqueLongerThanLimitFails) {
+  XdrEncoder e;
+  e.PutOpaque("hello");
+  XdrDecoder d(e.bytes());
+  std::string_view out;
+  EXPECT_FALSE(d.GetOpaque(4, &out));
+  EXPECT_FALSE(d.ok());
+}
+
+TEST(XdrTest, TruncatedInputFailsAndStaysFailed) {
+  XdrDecoder d(std::string_view("\0\0\0", 3));
+  uint32_t v;
+  EXPECT_FALSE(d.GetU32(&v));
+  EXPECT_FALSE(d.ok());
+  EXPECT_FALSE(d.done());
+  EXPECT_EQ(d.remaining(), 0u);
+}
+
+TEST(XdrTest, OpaqueWithMissingPaddingFails) {
+  std::string in(
+      "\0\0\0\x03"
+      "abc",
+      7);  // padding byte absent
+  XdrDecoder d(in);
+  std::string_view out;
+  EXPECT_FALSE(d.GetOpaque(10, &out));
+}
+
+TEST(XdrTest, HugeLengthDoesNotOverflow) {
+  std::string in(
+      "\xff\xff\xff\xff"
+      "abcd",
+      8);
+  XdrDecoder d(in);
+  std::string_view out;
+  EXPECT_FALSE(d.GetOpaque(SIZE_MAX, &out));
+  XdrDecoder d2(in);
+  EXPECT_FALSE(d2.GetFixed(SIZE_MAX - 1, &out));
+}
+
+TEST(XdrTest, BoolOtherThanZeroOrOneFails) {
+  XdrDecoder d(std::string_view("\0\0\0\x02", 4));
+  bool b;
+  EXPECT_FALSE(d.GetBool(&b));
+}
+
+TEST(XdrTest, TrailingBytesAreNotDone) {
+  XdrDecoder d(std::string_view("\0\0\0\x01\0", 5));
+  uint32_t v;
+  EXPECT_TRUE(d.GetU32(&v));
+  EXPECT_FALSE(d.done());
+}
+
+TEST(XdrTest, PatchAndTruncate) {
+  XdrEncoder e;
+  e.PutU32(1);
+  e.PutU32(2);
+  e.PatchU32(0, 7);
+  e.Truncate(4);
+  EXPECT_EQ(e.bytes(), std::string("\0\0\0\x07", 4));
+}
+
+}  // namespace
+}  // namespace zerofs::nfs
