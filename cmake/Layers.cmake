@@ -26,5 +26,13 @@ function(zerofs_layer name)
     target_link_libraries(${name}_test PRIVATE zerofs_${name} GTest::gtest GTest::gmock GTest::gtest_main)
     add_test(NAME ${name}_test COMMAND ${name}_test)
     set_tests_properties(${name}_test PROPERTIES LABELS unit TIMEOUT 600)
+    set_property(GLOBAL APPEND PROPERTY ZEROFS_UNIT_TESTS ${name}_test)
   endif()
+endfunction()
+
+# unit_tests: builds every layer's unit test binary and nothing else (the
+# sanitizer configuration builds only this).
+function(zerofs_unit_tests_target)
+  get_property(tests GLOBAL PROPERTY ZEROFS_UNIT_TESTS)
+  add_custom_target(unit_tests DEPENDS ${tests})
 endfunction()

@@ -15,7 +15,7 @@ jobs=$(nproc)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZEROFS_WERROR=ON >/dev/null
 ninja -C build
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZEROFS_SANITIZE=ON -DZEROFS_WERROR=ON >/dev/null
-ninja -C build-asan
+ninja -C build-asan unit_tests
 
 echo "== unit tests under ASan+UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

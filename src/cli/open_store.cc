@@ -4,6 +4,7 @@
 
 #include "base/crc32c.h"
 #include "crypto/key_file.h"
+#include "objstore/probe.h"
 #include "objstore/retry_store.h"
 #include "objstore/url.h"
 
@@ -47,6 +48,11 @@ Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config:
   // here, with the URL, rather than deep inside the engine.
   auto page = store->List("manifest", {}, 1);
   if (!page.ok()) return page.error().Wrap("cannot reach storage " + url.ToString());
+  // The local backend enforces conditions by construction; a cloud store
+  // is checked once per start (a few small requests).
+  if (url.scheme != "file" && !config.storage.allow_unsafe_conditional_writes) {
+    ZFS_RETURN_IF_ERROR(objstore::ProbeConditionalWrites(*store));
+  }
   return std::shared_ptr<objstore::ObjectStore>(store);
 }
 

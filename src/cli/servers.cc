@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nbd/server.h"
 #include "nfs/server.h"
+#include "ninep/server.h"
 
 namespace zerofs::cli {
 
@@ -27,8 +29,22 @@ Result<std::vector<RunningServer>> StartServers(const config::Config& config, fs
     if (!nfs.ok()) return StopAll(&running, nfs.error());
     running.push_back({"nfs", std::move(*nfs)});
   }
-  if (config.servers.ninep) not_built("ninep");
-  if (config.servers.nbd) not_built("nbd");
+  if (config.servers.ninep) {
+    ninep::NinepServerOptions o;
+    o.addresses = config.servers.ninep->addresses;
+    o.unix_socket = config.servers.ninep->unix_socket;
+    auto ninep = ninep::StartNinepServer(fs, o);
+    if (!ninep.ok()) return StopAll(&running, ninep.error());
+    running.push_back({"9p", std::move(*ninep)});
+  }
+  if (config.servers.nbd) {
+    nbd::NbdServerOptions o;
+    o.listen.tcp = config.servers.nbd->addresses;
+    o.listen.unix_socket = config.servers.nbd->unix_socket;
+    auto nbd = nbd::StartNbdServer(fs, o);
+    if (!nbd.ok()) return StopAll(&running, nbd.error());
+    running.push_back({"nbd", std::move(*nbd)});
+  }
   if (config.servers.webui) not_built("webui");
   if (config.servers.metrics) not_built("metrics");
   return running;

@@ -48,6 +48,9 @@ struct StorageConfig {
   uint32_t segment_size_mb = 256;
   uint32_t flush_interval_secs = 5;
   uint32_t snapshot_interval_secs = 300;
+  // Run on a store that does not enforce If-None-Match/If-Match (checked at
+  // startup). Unsafe: two writers could then corrupt the store.
+  bool allow_unsafe_conditional_writes = false;
 };
 
 // [filesystem]

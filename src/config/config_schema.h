@@ -12,12 +12,13 @@ namespace zerofs::config::schema {
 inline constexpr std::array<std::string_view, 9> kRoot = {
     "cache", "storage", "filesystem", "servers", "aws", "azure", "gcp", "gc", "replication"};
 inline constexpr std::array<std::string_view, 3> kCache = {"dir", "disk_size_gb", "memory_size_gb"};
-inline constexpr std::array<std::string_view, 6> kStorage = {"url",
+inline constexpr std::array<std::string_view, 7> kStorage = {"url",
                                                              "encryption_password",
                                                              "compression",
                                                              "segment_size_mb",
                                                              "flush_interval_secs",
-                                                             "snapshot_interval_secs"};
+                                                             "snapshot_interval_secs",
+                                                             "allow_unsafe_conditional_writes"};
 inline constexpr std::array<std::string_view, 1> kFilesystem = {"max_size_gb"};
 inline constexpr std::array<std::string_view, 5> kServers = {"nfs", "ninep", "nbd", "webui",
                                                              "metrics"};

@@ -57,6 +57,11 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # crash, at the cost of more uploads.
 # snapshot_interval_secs = 300
 
+# At startup ZeroFS checks that the store enforces conditional writes
+# (If-None-Match / If-Match), which keep a second writer from corrupting it.
+# Only set this for a store known not to, with a single writer guaranteed.
+# allow_unsafe_conditional_writes = false
+
 [cache]
 # Local directory for the disk cache and the metadata index. It is only a
 # cache: it is rebuilt from the store when lost.

@@ -502,7 +502,7 @@ TEST(KnownKeysTest, ListsDottedKeys) {
   EXPECT_THAT(keys, ::testing::Contains("servers.nfs.addresses"));
   EXPECT_THAT(keys, ::testing::Contains("storage.encryption_password"));
   EXPECT_THAT(keys, ::testing::Contains("aws.allow_http"));
-  EXPECT_EQ(keys.size(), 34u);
+  EXPECT_EQ(keys.size(), 35u);
 }
 
 }  // namespace

@@ -123,6 +123,8 @@ Status ReadStorage(const TableReader& r, StorageConfig* out) {
   ZFS_RETURN_IF_ERROR(r.GetUint32("flush_interval_secs", 1, kNoMax32, &out->flush_interval_secs));
   ZFS_RETURN_IF_ERROR(
       r.GetUint32("snapshot_interval_secs", 1, kNoMax32, &out->snapshot_interval_secs));
+  ZFS_RETURN_IF_ERROR(
+      r.GetBool("allow_unsafe_conditional_writes", &out->allow_unsafe_conditional_writes));
   return OkStatus();
 }
 

@@ -1,0 +1,81 @@
+#include "nbd/commands.h"
+
+#include <algorithm>
+
+namespace zerofs::nbd {
+
+namespace {
+
+const fs::Cred kRoot = fs::Cred::Root();
+
+CommandResult FromStatus(const Error& e) {
+  CommandResult r;
+  r.err = e.sys_errno() != 0 ? e.sys_errno() : EIO;
+  r.what = e.ToString();
+  return r;
+}
+
+CommandResult Read(fs::FileSystem* fs, fs::InodeId ino, uint64_t offset, uint32_t length) {
+  auto read = fs->Read(kRoot, ino, offset, length);
+  if (!read.ok()) return FromStatus(read.error());
+  CommandResult r;
+  r.data = std::move(read->data);
+  r.data.resize(length, '\0');  // short only past a shrunken file's end
+  return r;
+}
+
+Status Cache(fs::FileSystem* fs, fs::InodeId ino, uint64_t offset, uint64_t length,
+             uint32_t chunk) {
+  for (uint64_t done = 0; done < length;) {
+    uint64_t n = std::min<uint64_t>(chunk, length - done);
+    auto read = fs->Read(kRoot, ino, offset + done, n);
+    if (!read.ok()) return read.error();
+    if (read->eof) break;
+    done += n;
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+CommandResult ExecuteCommand(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
+                             const std::string& payload, uint32_t chunk) {
+  Status st = OkStatus();
+  switch (h.type) {
+    case kCmdRead:
+      return Read(fs, ino, h.offset, h.length);
+    case kCmdWrite:
+      if (!payload.empty()) {
+        auto w = fs->Write(kRoot, ino, h.offset, payload);
+        if (!w.ok()) st = w.error();
+      }
+      break;
+    case kCmdFlush:
+      st = fs->Fsync(ino);
+      break;
+    case kCmdTrim:
+    case kCmdWriteZeroes:
+      if (h.length > 0) {
+        Result<fs::Attr> z =
+            (h.type == kCmdWriteZeroes && (h.flags & kCmdFlagNoHole))
+                ? fs->Fallocate(kRoot, ino, fs::kFallocZeroRange | fs::kFallocKeepSize, h.offset,
+                                h.length)
+                : fs->PunchHole(kRoot, ino, h.offset, h.length);
+        if (!z.ok()) st = z.error();
+      }
+      break;
+    case kCmdCache:
+      st = Cache(fs, ino, h.offset, h.length, chunk);
+      break;
+    default:
+      return CommandResult{EINVAL, {}, CommandName(h.type) + " is not supported"};
+  }
+  if (st.ok() && (h.flags & kCmdFlagFua) && h.type != kCmdFlush && h.type != kCmdRead &&
+      h.type != kCmdCache) {
+    st = fs->Fsync(ino);
+  }
+  if (!st.ok()) return FromStatus(st.error());
+  return CommandResult{};
+}
+
+}  // namespace zerofs::nbd

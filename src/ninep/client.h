@@ -1,0 +1,150 @@
+// A small synchronous 9P2000.L client: blocking, thread-safe calls over one
+// TCP or Unix-socket connection, with requests from many threads in flight
+// at once (multiplexed by tag; a reader thread routes each reply to its
+// caller). The base of the `zerofs mount` FUSE client and the client of the
+// integration tests.
+//
+// Errors: an Rlerror reply is Error::Posix(ecode); a broken or closed
+// connection is Error::Posix(ECONNRESET) (and every later call fails the
+// same way); a reply of the wrong type is Error::Posix(EPROTO).
+//
+// Fids are numbers the caller chooses; AllocFid() hands out unused ones and
+// Clunk/Remove give them back (also on failure, as the server forgets the fid
+// either way).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "base/result.h"
+#include "ninep/codec.h"
+
+namespace zerofs::ninep {
+
+struct ClientOptions {
+  uint32_t msize = 1u << 20;  // asked for in Tversion; the server may lower it
+  std::string version = kVersion9P2000L;
+};
+
+struct OpenResult {
+  Qid qid;
+  uint32_t iounit = 0;
+};
+
+// A decoded reply and the frame it points into (Rread::data is a view).
+struct Reply {
+  std::unique_ptr<std::string> frame;
+  RMessage msg;
+};
+
+class Client {
+ public:
+  // `address`: "host:port", "[v6addr]:port", "unix:/path" or "/path".
+  // Connects and negotiates the version: a server that answers "unknown" is
+  // EPROTONOSUPPORT.
+  static Result<std::unique_ptr<Client>> Connect(const std::string& address,
+                                                 const ClientOptions& options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  uint32_t msize() const { return msize_; }
+  // Largest Tread/Twrite payload per message.
+  uint32_t iounit() const { return msize_ - kIoHeaderSize; }
+
+  uint32_t AllocFid();
+  void FreeFid(uint32_t fid);
+
+  // ---- Typed calls (each blocks until its reply) ----------------------------
+  Result<Qid> Attach(uint32_t fid, std::string_view uname, uint32_t n_uname,
+                     std::string_view aname = "");
+  Result<std::vector<Qid>> Walk(uint32_t fid, uint32_t newfid,
+                                const std::vector<std::string>& names);
+  Result<OpenResult> Lopen(uint32_t fid, uint32_t flags);
+  Result<OpenResult> Lcreate(uint32_t fid, std::string_view name, uint32_t flags, uint32_t mode,
+                             uint32_t gid);
+  Result<std::string> Read(uint32_t fid, uint64_t offset, uint32_t count);
+  Result<uint32_t> Write(uint32_t fid, uint64_t offset, std::string_view data);
+  Status Clunk(uint32_t fid);
+  Status Remove(uint32_t fid);
+  Result<std::vector<Dirent>> Readdir(uint32_t fid, uint64_t offset, uint32_t count);
+  Result<Rgetattr> Getattr(uint32_t fid, uint64_t request_mask = kGetattrAll);
+  Status Setattr(const Tsetattr& request);
+  Result<Qid> Mkdir(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t gid);
+  Result<Qid> Symlink(uint32_t dfid, std::string_view name, std::string_view target, uint32_t gid);
+  Result<Qid> Mknod(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t major,
+                    uint32_t minor, uint32_t gid);
+  Result<std::string> Readlink(uint32_t fid);
+  Status Link(uint32_t dfid, uint32_t fid, std::string_view name);
+  Status Rename(uint32_t fid, uint32_t dfid, std::string_view name);
+  Status Renameat(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
+                  std::string_view newname);
+  Status Unlinkat(uint32_t dirfid, std::string_view name, uint32_t flags);
+  Status Fsync(uint32_t fid, bool datasync = false);
+  Result<Rstatfs> Statfs(uint32_t fid);
+  // kLockSuccess or kLockBlocked.
+  Result<uint8_t> Lock(const Tlock& request);
+  Result<Rgetlock> Getlock(const Tgetlock& request);
+  Result<uint64_t> Xattrwalk(uint32_t fid, uint32_t newfid, std::string_view name);
+  Status Xattrcreate(uint32_t fid, std::string_view name, uint64_t size, uint32_t flags);
+
+  // ---- Composites ------------------------------------------------------------
+  // Walks a fresh fid from `fid` along `names` (all of them, or ENOENT).
+  Result<uint32_t> WalkNew(uint32_t fid, const std::vector<std::string>& names);
+  // Whole xattr get/list/set/remove on the file `fid` names (fid untouched).
+  Result<std::string> GetXattr(uint32_t fid, std::string_view name);
+  Result<std::vector<std::string>> ListXattr(uint32_t fid);
+  Status SetXattr(uint32_t fid, std::string_view name, std::string_view value, uint32_t flags);
+  Status RemoveXattr(uint32_t fid, std::string_view name);
+
+  // ---- Raw and asynchronous use ----------------------------------------------
+  class Call;
+  // Sends `msg` and returns at once; Wait() for the reply.
+  Result<std::shared_ptr<Call>> Start(const TMessage& msg);
+  Result<Reply> Wait(const std::shared_ptr<Call>& call);
+  // Tflush for `call`, waiting for Rflush. If `call`'s reply had not come by
+  // then, `call` completes with Error::Posix(EINTR).
+  Status Flush(const std::shared_ptr<Call>& call);
+  // Start + Wait.
+  Result<Reply> Rpc(const TMessage& msg);
+  uint16_t TagOf(const std::shared_ptr<Call>& call) const;
+
+  // Closes the connection; pending and later calls fail with ECONNRESET.
+  void Close();
+
+ private:
+  Client(int fd, uint32_t msize);
+  Status Negotiate(const ClientOptions& options);
+  void ReaderLoop();
+  void FailAll();
+  void FreeTagLocked(uint16_t tag);
+  Status SendFrame(const std::string& frame);
+  // Rpc, then the reply as `R` (Rlerror -> its errno, else EPROTO).
+  template <typename R>
+  Result<R> Expect(const TMessage& msg);
+
+  const int fd_;
+  uint32_t msize_;
+  std::mutex write_mu_;  // one frame at a time on the socket
+  std::thread reader_;
+
+  mutable std::mutex mu_;
+  std::condition_variable tag_cv_;
+  bool dead_ = false;                                  // guarded by mu_
+  uint16_t next_tag_ = 0;                              // guarded by mu_
+  std::set<uint16_t> tags_in_use_;                     // guarded by mu_
+  std::set<uint16_t> flushing_;                        // guarded by mu_
+  std::map<uint16_t, std::shared_ptr<Call>> pending_;  // guarded by mu_
+  uint32_t next_fid_ = 1;                              // guarded by mu_
+  std::set<uint32_t> fids_in_use_;                     // guarded by mu_
+};
+
+}  // namespace zerofs::ninep

@@ -1,0 +1,106 @@
+// Tgetattr, Tsetattr, Tstatfs.
+#include <cerrno>
+
+#include "ninep/handlers.h"
+
+namespace zerofs::ninep {
+
+namespace {
+
+// What Rgetattr can report (data_version is not tracked).
+constexpr uint64_t kProvided = kGetattrBasic | kGetattrBtime | kGetattrGen;
+constexpr uint64_t kBlksize = 4096;
+constexpr uint32_t kMaxNsec = 999'999'999;
+
+}  // namespace
+
+// Fills exactly the fields the client asked for (and we have); the others
+// stay zero and their bits stay clear in `valid`. The qid is always set.
+HandlerResult Handle(RequestContext& c, const Tgetattr& m) {
+  ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
+  ZFS_ASSIGN_OR_RETURN(fs::Attr a, c.fs->GetAttr(fid->ino));
+  Rgetattr r;
+  r.valid = m.request_mask & kProvided;
+  r.qid = MakeQid(a);
+  auto want = [&](uint64_t bit) { return (r.valid & bit) != 0; };
+  if (want(kGetattrMode)) r.mode = a.full_mode();
+  if (want(kGetattrUid)) r.uid = a.uid;
+  if (want(kGetattrGid)) r.gid = a.gid;
+  if (want(kGetattrNlink)) r.nlink = a.nlink;
+  if (want(kGetattrRdev)) r.rdev = a.rdev();
+  if (want(kGetattrSize)) r.size = a.size;
+  if (want(kGetattrBlocks)) {
+    r.blksize = kBlksize;
+    r.blocks = (a.used + 511) / 512;
+  }
+  if (want(kGetattrAtime)) {
+    r.atime_sec = static_cast<uint64_t>(a.atime.sec);
+    r.atime_nsec = a.atime.nsec;
+  }
+  if (want(kGetattrMtime)) {
+    r.mtime_sec = static_cast<uint64_t>(a.mtime.sec);
+    r.mtime_nsec = a.mtime.nsec;
+  }
+  if (want(kGetattrCtime)) {
+    r.ctime_sec = static_cast<uint64_t>(a.ctime.sec);
+    r.ctime_nsec = a.ctime.nsec;
+  }
+  if (want(kGetattrBtime)) {
+    r.btime_sec = static_cast<uint64_t>(a.btime.sec);
+    r.btime_nsec = a.btime.nsec;
+  }
+  if (want(kGetattrGen)) r.gen = a.generation;
+  return r;
+}
+
+// ATIME/MTIME without ATIME_SET/MTIME_SET mean "now" (server clock); with
+// them the time in the message. A lone CTIME bit has nothing to change
+// besides ctime itself, which the fs sets whenever anything changes.
+HandlerResult Handle(RequestContext& c, const Tsetattr& m) {
+  ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
+  fs::SetAttrRequest req;
+  if (m.valid & kSetattrMode) req.mode = m.mode & 07777;
+  if (m.valid & kSetattrUid) req.uid = m.uid;
+  if (m.valid & kSetattrGid) req.gid = m.gid;
+  if (m.valid & kSetattrSize) req.size = m.size;
+  if (m.valid & kSetattrAtime) {
+    if (m.valid & kSetattrAtimeSet) {
+      if (m.atime_nsec > kMaxNsec) return Error::Posix(EINVAL, "Tsetattr: atime_nsec");
+      req.atime_set = fs::SetAttrRequest::TimeSet::kValue;
+      req.atime = {static_cast<int64_t>(m.atime_sec), static_cast<uint32_t>(m.atime_nsec)};
+    } else {
+      req.atime_set = fs::SetAttrRequest::TimeSet::kNow;
+    }
+  }
+  if (m.valid & kSetattrMtime) {
+    if (m.valid & kSetattrMtimeSet) {
+      if (m.mtime_nsec > kMaxNsec) return Error::Posix(EINVAL, "Tsetattr: mtime_nsec");
+      req.mtime_set = fs::SetAttrRequest::TimeSet::kValue;
+      req.mtime = {static_cast<int64_t>(m.mtime_sec), static_cast<uint32_t>(m.mtime_nsec)};
+    } else {
+      req.mtime_set = fs::SetAttrRequest::TimeSet::kNow;
+    }
+  }
+  ZFS_RETURN_IF_ERROR(c.fs->SetAttr(fid->cred, fid->ino, req));
+  return Rsetattr{};
+}
+
+HandlerResult Handle(RequestContext& c, const Tstatfs& m) {
+  ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
+  (void)fid;
+  ZFS_ASSIGN_OR_RETURN(fs::StatFsResult s, c.fs->StatFs());
+  uint64_t bsize = s.block_size ? s.block_size : kBlksize;
+  Rstatfs r;
+  r.type = kV9fsMagic;
+  r.bsize = static_cast<uint32_t>(bsize);
+  r.blocks = s.total_bytes / bsize;
+  r.bfree = s.free_bytes / bsize;
+  r.bavail = s.free_bytes / bsize;
+  r.files = s.total_inodes;
+  r.ffree = s.free_inodes;
+  r.fsid = 0;
+  r.namelen = s.name_max;
+  return r;
+}
+
+}  // namespace zerofs::ninep

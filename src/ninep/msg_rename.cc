@@ -1,0 +1,38 @@
+// Trename (by fid), Trenameat and Tunlinkat (by directory fid and name).
+#include <cerrno>
+
+#include "ninep/handlers.h"
+
+namespace zerofs::ninep {
+
+HandlerResult Handle(RequestContext& c, const Trename& m) {
+  ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
+  ZFS_ASSIGN_OR_RETURN(auto dir, c.fids->Get(m.dfid));
+  std::lock_guard<std::mutex> lock(fid->mu);
+  if (fid->ino == fs::kRootInode) return Error::Posix(EBUSY, "Trename of the root");
+  if (fid->parent == 0) return Error::Posix(EINVAL, "Trename: fid's name is unknown");
+  ZFS_RETURN_IF_ERROR(c.fs->Rename(fid->cred, fid->parent, fid->name, dir->ino, m.name));
+  fid->parent = dir->ino;
+  fid->name = m.name;
+  return Rrename{};
+}
+
+HandlerResult Handle(RequestContext& c, const Trenameat& m) {
+  ZFS_ASSIGN_OR_RETURN(auto olddir, c.fids->Get(m.olddirfid));
+  ZFS_ASSIGN_OR_RETURN(auto newdir, c.fids->Get(m.newdirfid));
+  ZFS_RETURN_IF_ERROR(c.fs->Rename(olddir->cred, olddir->ino, m.oldname, newdir->ino, m.newname));
+  return Rrenameat{};
+}
+
+HandlerResult Handle(RequestContext& c, const Tunlinkat& m) {
+  if (m.flags & ~kAtRemoveDir) return Error::Posix(EINVAL, "Tunlinkat: unknown flags");
+  ZFS_ASSIGN_OR_RETURN(auto dir, c.fids->Get(m.dirfid));
+  if (m.flags & kAtRemoveDir) {
+    ZFS_RETURN_IF_ERROR(c.fs->Rmdir(dir->cred, dir->ino, m.name));
+  } else {
+    ZFS_RETURN_IF_ERROR(c.fs->Unlink(dir->cred, dir->ino, m.name));
+  }
+  return Runlinkat{};
+}
+
+}  // namespace zerofs::ninep

@@ -1,0 +1,344 @@
+// Every 9P2000.L message the Linux client sends, through the client library,
+// over TCP and the Unix socket.
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <set>
+
+#include "ninep_harness.h"
+
+namespace zerofs::ninep {
+namespace {
+
+class NinepOpsTest : public NinepTest {};
+
+TEST_F(NinepOpsTest, VersionClampsMsizeToServerMax) {
+  RawConn raw(tcp_);
+  ASSERT_TRUE(raw.ok());
+  auto r = raw.Version(64u << 20);
+  ASSERT_TRUE(r.has_value());
+  auto& v = std::get<Rversion>(r->msg);
+  EXPECT_EQ(v.msize, kDefaultMaxMsize);
+  EXPECT_EQ(v.version, "9P2000.L");
+
+  auto c = ConnectTcp(4u << 20);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->msize(), 4u << 20);
+}
+
+TEST_F(NinepOpsTest, UnknownVersionAnswersUnknown) {
+  RawConn raw(tcp_);
+  auto r = raw.Version(8192, "9P2000.u");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(std::get<Rversion>(r->msg).version, "unknown");
+  auto r2 = raw.Version(8192, "9P2000.L");
+  EXPECT_EQ(std::get<Rversion>(r2->msg).version, "9P2000.L");
+}
+
+TEST_F(NinepOpsTest, TinyMsizeIsRefused) {
+  RawConn raw(tcp_);
+  auto r = raw.Version(100);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(std::get<Rlerror>(r->msg).ecode, static_cast<uint32_t>(EINVAL));
+}
+
+TEST_F(NinepOpsTest, AttachGivesRootDirectoryQid) {
+  for (const auto& addr : {tcp_, unix_}) {
+    auto c = Connect(addr);
+    ASSERT_TRUE(c);
+    uint32_t root = c->AllocFid();
+    auto q = c->Attach(root, "root", 0, "");
+    ASSERT_TRUE(q.ok()) << q.error().ToString();
+    EXPECT_EQ(q->type, kQidTypeDir);
+    EXPECT_EQ(q->path, fs::kRootInode);
+    auto a = c->Getattr(root);
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    EXPECT_TRUE(S_ISDIR(a->mode));
+    EXPECT_EQ(a->qid, *q);
+    // aname "/" is the root too; anything else is not exported.
+    uint32_t f2 = c->AllocFid();
+    EXPECT_TRUE(c->Attach(f2, "", 0, "/").ok());
+    uint32_t f3 = c->AllocFid();
+    EXPECT_EQ(c->Attach(f3, "", 0, "/export").error().sys_errno(), ENOENT);
+  }
+}
+
+TEST_F(NinepOpsTest, CreateWriteReadGetattr) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  uint32_t f = c->WalkNew(root, {}).value();
+  auto o = c->Lcreate(f, "hello.txt", kOpenCreate | kOpenRdwr, 0640, 0);
+  ASSERT_TRUE(o.ok()) << o.error().ToString();
+  EXPECT_EQ(o->qid.type, kQidTypeFile);
+  EXPECT_EQ(o->iounit, c->msize() - kIoHeaderSize);
+  ASSERT_EQ(c->Write(f, 0, "hello world").value(), 11u);
+  EXPECT_EQ(c->Read(f, 6, 100).value(), "world");
+  EXPECT_EQ(c->Read(f, 100, 100).value(), "");
+  ASSERT_TRUE(c->Clunk(f).ok());
+
+  auto g = OpenPath(c.get(), root, {"hello.txt"}, kOpenRdonly);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(ReadAll(c.get(), *g), "hello world");
+  auto a = c->Getattr(*g);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->size, 11u);
+  EXPECT_EQ(a->mode, S_IFREG | 0640);
+  EXPECT_EQ(a->nlink, 1u);
+  EXPECT_EQ(a->valid & kGetattrBasic, kGetattrBasic);
+  // Writing through a read-only fid is EBADF.
+  EXPECT_EQ(c->Write(*g, 0, "x").error().sys_errno(), EBADF);
+  ASSERT_TRUE(c->Clunk(*g).ok());
+}
+
+TEST_F(NinepOpsTest, GetattrHonoursRequestMask) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "f", "12345");
+  uint32_t f = c->WalkNew(root, {"f"}).value();
+  auto a = c->Getattr(f, kGetattrSize);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->valid, kGetattrSize);
+  EXPECT_EQ(a->size, 5u);
+  EXPECT_EQ(a->mode, 0u);
+  EXPECT_EQ(a->qid.path, c->Getattr(f).value().qid.path);
+}
+
+TEST_F(NinepOpsTest, LargeMsizeMovesFourMebibytesPerMessage) {
+  auto c = ConnectTcp(4u << 20);
+  ASSERT_EQ(c->msize(), 4u << 20);
+  uint32_t root = AttachAs(c.get(), 0);
+  std::string data(c->iounit(), '\0');
+  for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<char>(i * 7 + i / 4096);
+  uint32_t f = c->WalkNew(root, {}).value();
+  ASSERT_TRUE(c->Lcreate(f, "big", kOpenCreate | kOpenRdwr, 0644, 0).ok());
+  ASSERT_EQ(c->Write(f, 0, data).value(), data.size());
+  auto back = c->Read(f, 0, c->iounit());
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(*back == data);
+}
+
+TEST_F(NinepOpsTest, WalkClonesAndWalksPaths) {
+  auto c = ConnectUnix();
+  uint32_t root = AttachAs(c.get(), 0);
+  ASSERT_TRUE(c->Mkdir(root, "a", 0755, 0).ok());
+  uint32_t a = c->WalkNew(root, {"a"}).value();
+  ASSERT_TRUE(c->Mkdir(a, "b", 0755, 0).ok());
+  uint32_t n = c->AllocFid();
+  auto qids = c->Walk(root, n, {"a", "b", "..", "b"});
+  ASSERT_TRUE(qids.ok());
+  ASSERT_EQ(qids->size(), 4u);
+  EXPECT_EQ((*qids)[1], (*qids)[3]);
+  EXPECT_EQ((*qids)[0], (*qids)[2]);
+  // Clone with zero names.
+  uint32_t clone = c->AllocFid();
+  auto none = c->Walk(n, clone, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(c->Getattr(clone).value().qid, (*qids)[3]);
+  // Walk a fid onto itself.
+  ASSERT_TRUE(c->Walk(clone, clone, {".."}).ok());
+  EXPECT_EQ(c->Getattr(clone).value().qid, (*qids)[0]);
+}
+
+TEST_F(NinepOpsTest, PartialWalkReturnsPrefixAndNoNewfid) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  ASSERT_TRUE(c->Mkdir(root, "d", 0755, 0).ok());
+  uint32_t n = c->AllocFid();
+  auto qids = c->Walk(root, n, {"d", "missing", "x"});
+  ASSERT_TRUE(qids.ok());
+  EXPECT_EQ(qids->size(), 1u);
+  EXPECT_EQ(c->Getattr(n).error().sys_errno(), EBADF);  // newfid not created
+  // The first name failing is an error.
+  EXPECT_EQ(c->Walk(root, n, {"missing"}).error().sys_errno(), ENOENT);
+  EXPECT_EQ(c->Getattr(n).error().sys_errno(), EBADF);
+}
+
+TEST_F(NinepOpsTest, ReaddirPagesThroughEveryEntryOnce) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  ASSERT_TRUE(c->Mkdir(root, "dir", 0755, 0).ok());
+  uint32_t dir = c->WalkNew(root, {"dir"}).value();
+  std::set<std::string> expected = {".", ".."};
+  for (int i = 0; i < 150; i++) {
+    std::string name = "entry-" + std::to_string(i);
+    ASSERT_TRUE(c->Mkdir(dir, name, 0755, 0).ok());
+    expected.insert(name);
+  }
+  auto d = OpenPath(c.get(), root, {"dir"}, kOpenRdonly | kOpenDirectory);
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  std::set<std::string> seen;
+  uint64_t offset = 0;
+  int pages = 0;
+  for (;;) {
+    auto page = c->Readdir(*d, offset, 300);  // about ten entries a page
+    ASSERT_TRUE(page.ok()) << page.error().ToString();
+    if (page->empty()) break;
+    size_t bytes = 0;
+    for (const auto& e : *page) {
+      EXPECT_TRUE(seen.insert(e.name).second) << "twice: " << e.name;
+      bytes += DirentSize(e.name);
+      offset = e.offset;
+    }
+    EXPECT_LE(bytes, 300u);
+    pages++;
+  }
+  EXPECT_EQ(seen, expected);
+  EXPECT_GT(pages, 10);
+  // A count too small for one entry is an error, not an empty (EOF) page.
+  EXPECT_EQ(c->Readdir(*d, 0, 10).error().sys_errno(), EINVAL);
+  // Readdir needs an open directory.
+  EXPECT_EQ(c->Readdir(dir, 0, 4096).error().sys_errno(), EBADF);
+}
+
+TEST_F(NinepOpsTest, NamespaceOperations) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "file", "data");
+  uint32_t file = c->WalkNew(root, {"file"}).value();
+
+  // symlink + readlink
+  auto sq = c->Symlink(root, "sl", "file", 0);
+  ASSERT_TRUE(sq.ok());
+  EXPECT_EQ(sq->type, kQidTypeSymlink);
+  uint32_t sl = c->WalkNew(root, {"sl"}).value();
+  EXPECT_EQ(c->Readlink(sl).value(), "file");
+  EXPECT_EQ(c->Readlink(file).error().sys_errno(), EINVAL);
+
+  // mknod: a FIFO, a regular file, and a device (root may)
+  ASSERT_TRUE(c->Mknod(root, "fifo", S_IFIFO | 0644, 0, 0, 0).ok());
+  ASSERT_TRUE(c->Mknod(root, "reg", S_IFREG | 0600, 0, 0, 0).ok());
+  ASSERT_TRUE(c->Mknod(root, "null", S_IFCHR | 0666, 1, 3, 0).ok());
+  uint32_t fifo = c->WalkNew(root, {"fifo"}).value();
+  EXPECT_TRUE(S_ISFIFO(c->Getattr(fifo).value().mode));
+  uint32_t dev = c->WalkNew(root, {"null"}).value();
+  auto da = c->Getattr(dev).value();
+  EXPECT_TRUE(S_ISCHR(da.mode));
+  EXPECT_EQ(da.rdev, makedev(1, 3));
+
+  // link
+  ASSERT_TRUE(c->Link(root, file, "hard").ok());
+  EXPECT_EQ(c->Getattr(file).value().nlink, 2u);
+  EXPECT_EQ(c->Link(root, file, "hard").error().sys_errno(), EEXIST);
+
+  // renameat, then rename by fid
+  ASSERT_TRUE(c->Mkdir(root, "sub", 0755, 0).ok());
+  uint32_t sub = c->WalkNew(root, {"sub"}).value();
+  ASSERT_TRUE(c->Renameat(root, "hard", sub, "moved").ok());
+  EXPECT_TRUE(c->WalkNew(root, {"sub", "moved"}).ok());
+  EXPECT_EQ(c->WalkNew(root, {"hard"}).error().sys_errno(), ENOENT);
+  ASSERT_TRUE(c->Rename(file, sub, "renamed").ok());
+  EXPECT_TRUE(c->WalkNew(root, {"sub", "renamed"}).ok());
+
+  // unlinkat: files, directories (AT_REMOVEDIR), wrong kinds
+  EXPECT_EQ(c->Unlinkat(root, "sub", 0).error().sys_errno(), EISDIR);
+  EXPECT_EQ(c->Unlinkat(root, "sub", kAtRemoveDir).error().sys_errno(), ENOTEMPTY);
+  ASSERT_TRUE(c->Unlinkat(sub, "moved", 0).ok());
+  ASSERT_TRUE(c->Unlinkat(sub, "renamed", 0).ok());
+  ASSERT_TRUE(c->Unlinkat(root, "sub", kAtRemoveDir).ok());
+  EXPECT_EQ(c->Unlinkat(root, "fifo", 0x1).error().sys_errno(), EINVAL);
+
+  // remove by fid clunks the fid too
+  ASSERT_TRUE(c->Remove(fifo).ok());
+  EXPECT_EQ(c->WalkNew(root, {"fifo"}).error().sys_errno(), ENOENT);
+  EXPECT_EQ(c->Getattr(fifo).error().sys_errno(), EBADF);
+}
+
+TEST_F(NinepOpsTest, SetattrModeSizeTimesOwner) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "f", std::string(10000, 'x'));
+  uint32_t f = c->WalkNew(root, {"f"}).value();
+  Tsetattr s;
+  s.fid = f;
+  s.valid = kSetattrMode | kSetattrSize | kSetattrUid | kSetattrGid | kSetattrMtime |
+            kSetattrMtimeSet | kSetattrAtime;
+  s.mode = 0604;
+  s.size = 100;
+  s.uid = 1000;
+  s.gid = 2000;
+  s.mtime_sec = 1234567890;
+  s.mtime_nsec = 5;
+  ASSERT_TRUE(c->Setattr(s).ok());
+  auto a = c->Getattr(f).value();
+  EXPECT_EQ(a.mode, S_IFREG | 0604);
+  EXPECT_EQ(a.size, 100u);
+  EXPECT_EQ(a.uid, 1000u);
+  EXPECT_EQ(a.gid, 2000u);
+  EXPECT_EQ(a.mtime_sec, 1234567890u);
+  EXPECT_EQ(a.mtime_nsec, 5u);
+  EXPECT_GT(a.atime_sec, 1600000000u);  // "now"
+  s.valid = kSetattrMtime | kSetattrMtimeSet;
+  s.mtime_nsec = 1'000'000'000;
+  EXPECT_EQ(c->Setattr(s).error().sys_errno(), EINVAL);
+}
+
+TEST_F(NinepOpsTest, StatfsReportsV9fsMagic) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  auto s = c->Statfs(root);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->type, kV9fsMagic);
+  EXPECT_GT(s->bsize, 0u);
+  EXPECT_GT(s->blocks, 0u);
+  EXPECT_EQ(s->namelen, 255u);
+}
+
+TEST_F(NinepOpsTest, XattrSetGetListRemove) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "f", "");
+  uint32_t f = c->WalkNew(root, {"f"}).value();
+  std::string big(20000, 'v');
+  ASSERT_TRUE(c->SetXattr(f, "user.small", "value", 0).ok());
+  ASSERT_TRUE(c->SetXattr(f, "user.big", big, 0).ok());
+  EXPECT_EQ(c->GetXattr(f, "user.small").value(), "value");
+  EXPECT_EQ(c->GetXattr(f, "user.big").value(), big);
+  auto names = c->ListXattr(f);
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(std::set<std::string>(names->begin(), names->end()),
+            (std::set<std::string>{"user.small", "user.big"}));
+  EXPECT_EQ(c->SetXattr(f, "user.small", "again", fs::kXattrCreate).error().sys_errno(), EEXIST);
+  ASSERT_TRUE(c->RemoveXattr(f, "user.small").ok());
+  EXPECT_EQ(c->GetXattr(f, "user.small").error().sys_errno(), ENODATA);
+  EXPECT_EQ(c->RemoveXattr(f, "user.small").error().sys_errno(), ENODATA);
+  // A value shorter than announced fails at clunk.
+  uint32_t x = c->WalkNew(f, {}).value();
+  ASSERT_TRUE(c->Xattrcreate(x, "user.short", 10, 0).ok());
+  ASSERT_TRUE(c->Write(x, 0, "abc").ok());
+  EXPECT_EQ(c->Clunk(x).error().sys_errno(), EINVAL);
+  EXPECT_EQ(c->GetXattr(f, "user.short").error().sys_errno(), ENODATA);
+}
+
+TEST_F(NinepOpsTest, UnlinkedOpenFileKeepsItsData) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "doomed", "still here");
+  auto f = OpenPath(c.get(), root, {"doomed"}, kOpenRdwr);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE(c->Unlinkat(root, "doomed", 0).ok());
+  EXPECT_EQ(ReadAll(c.get(), *f), "still here");
+  ASSERT_TRUE(c->Write(*f, 10, "!").ok());
+  EXPECT_EQ(ReadAll(c.get(), *f), "still here!");
+  size_t open_before = env_->fs()->OpenInodeCount();
+  ASSERT_TRUE(c->Clunk(*f).ok());
+  EXPECT_EQ(env_->fs()->OpenInodeCount(), open_before - 1);
+}
+
+TEST_F(NinepOpsTest, TruncOnOpenAndAppend) {
+  auto c = ConnectTcp();
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "f", "0123456789");
+  auto t = OpenPath(c.get(), root, {"f"}, kOpenWronly | kOpenTrunc);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(c->Getattr(*t).value().size, 0u);
+  ASSERT_TRUE(c->Write(*t, 0, "abc").ok());
+  auto ap = OpenPath(c.get(), root, {"f"}, kOpenWronly | kOpenAppend);
+  ASSERT_TRUE(ap.ok());
+  ASSERT_TRUE(c->Write(*ap, 0, "def").ok());  // offset ignored: appends
+  auto r = OpenPath(c.get(), root, {"f"}, kOpenRdonly);
+  EXPECT_EQ(ReadAll(c.get(), *r), "abcdef");
+}
+
+}  // namespace
+}  // namespace zerofs::ninep
