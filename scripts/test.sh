@@ -3,7 +3,7 @@
 # Installs dependencies, builds the release and the sanitizer (ASan+UBSan)
 # configurations with warnings as errors, and runs every default test:
 # unit tests in both builds, then integration/crash tests in the release build.
-# Set ZEROFS_SLOW_TESTS=1 for the long soaks (not part of the default run).
+# ZEROFS_E2E=1 also prepares and runs the QEMU kernel-client tests (tests/e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -12,7 +12,12 @@ scripts/install-deps.sh
 scripts/format.sh --check
 
 jobs=$(nproc)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZEROFS_WERROR=ON >/dev/null
+e2e=OFF
+if [ "${ZEROFS_E2E:-0}" = 1 ]; then
+  scripts/e2e-prepare.sh
+  e2e=ON
+fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZEROFS_WERROR=ON -DZEROFS_E2E=$e2e >/dev/null
 ninja -C build
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZEROFS_SANITIZE=ON -DZEROFS_WERROR=ON >/dev/null
 ninja -C build-asan unit_tests

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -64,7 +65,6 @@ void Check(const Status& s, const std::string& what) {
 // Deterministic content of `name` at `version`: an 8-byte version header,
 // then pseudo-random bytes; sizes span holes, partial and multiple extents.
 std::string Content(const std::string& name, uint64_t version) {
-  std::seed_seq seq(name.begin(), name.end());
   std::mt19937_64 rng(version * 1000003 + std::hash<std::string>{}(name));
   size_t size = 8 + rng() % (150 * 1024);
   std::string s(size, '\0');

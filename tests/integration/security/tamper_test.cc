@@ -75,6 +75,7 @@ TEST(TamperTest, FlippedByteNeverYieldsWrongBytes) {
     SCOPED_TRACE(obj.key);
     const std::string copy = env->dir() + "/copy";
     std::filesystem::remove_all(copy);
+    std::filesystem::create_directories(copy);
     std::filesystem::copy(env->store_dir(), copy + "/store",
                           std::filesystem::copy_options::recursive);
     {
