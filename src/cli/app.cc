@@ -1,5 +1,8 @@
 #include "cli/app.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -11,6 +14,8 @@
 namespace zerofs::cli {
 
 int Main(int argc, char** argv) {
+  // Logs go to stderr, so that stdout carries only command output.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("zerofs"));
   CLI::App app{"ZeroFS: a filesystem and block devices on object storage"};
   app.name("zerofs");
   app.set_version_flag("--version", std::string("zerofs ") + kVersion);

@@ -32,11 +32,11 @@ int RunServer(const config::Config& config) {
                        "\" is not available in this build yet (use \"writer\")");
   }
 
-  spdlog::info("zerofs {} starting on {}", kVersion, config.storage.url);
   auto store = OpenConfiguredStore(config);
   if (!store.ok()) return ReportError(store.error());
   auto engine = engine::Engine::Open(EngineOptionsFor(config, *store));
   if (!engine.ok()) return ReportError(engine.error());
+  spdlog::info("zerofs {} serving {}", kVersion, config.storage.url);
 
   fs::FsOptions fs_options;
   fs_options.max_bytes = config::GibToBytes(config.filesystem.max_size_gb);

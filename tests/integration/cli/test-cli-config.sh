@@ -168,5 +168,67 @@ run fsck -c "$tmp/does-not-exist.toml"
 check "a missing config file is one line naming it" \
   bash -c "[ $rc -ne 0 ] && [ \$(wc -l <'$tmp/err') -eq 1 ] && grep -qF '$tmp/does-not-exist.toml' '$tmp/err'"
 
+# --- run, change-password, unreachable store --------------------------------
+
+export ZEROFS_TEST_FAST_KDF=1  # cheap Argon2id so the key steps take milliseconds
+
+# An unusable store: the parent of the store directory is a regular file.
+touch "$tmp/not-a-dir"
+cat >"$tmp/unreachable.toml" <<TOML
+[storage]
+url = "file://$tmp/not-a-dir/store"
+encryption_password = "pw"
+TOML
+run run -c "$tmp/unreachable.toml"
+check "an unreachable store exits non-zero" test "$rc" -ne 0
+check "an unreachable store is one line naming the URL" \
+  bash -c "[ \$(wc -l <'$tmp/err') -eq 1 ] && grep -qF 'file://$tmp/not-a-dir/store' '$tmp/err'"
+
+cat >"$tmp/live.toml" <<TOML
+[storage]
+url = "file://$tmp/live-store"
+encryption_password = "old-password"
+[cache]
+dir = "$tmp/live-cache"
+TOML
+# run creates the store, and SIGTERM makes it flush and exit 0.
+"$zerofs" run -c "$tmp/live.toml" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do grep -q "ready" "$tmp/err" && break; sleep 0.1; done
+check "run reports ready" grep -q "ready" "$tmp/err"
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+check "run exits 0 on SIGTERM" test "$rc" -eq 0
+check "run says everything was flushed" grep -q "flushed" "$tmp/err"
+check "run created the key file" test -s "$tmp/live-store/zerofs.key"
+
+key_before=$(md5sum <"$tmp/live-store/zerofs.key")
+sed 's/old-password/wrong-password/' "$tmp/live.toml" >"$tmp/wrong.toml"
+run run -c "$tmp/wrong.toml"
+check "a wrong password exits non-zero" test "$rc" -ne 0
+check "a wrong password says so in one line" \
+  bash -c "[ \$(wc -l <'$tmp/err') -eq 1 ] && grep -q 'wrong encryption password' '$tmp/err'"
+check "a wrong password changes nothing" test "$(md5sum <"$tmp/live-store/zerofs.key")" = "$key_before"
+
+"$zerofs" change-password -c "$tmp/live.toml" <<<"new-password" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "change-password exits 0" test "$rc" -eq 0
+check "change-password rewrote the key file" test "$(md5sum <"$tmp/live-store/zerofs.key")" != "$key_before"
+sed 's/old-password/new-password/' "$tmp/live.toml" >"$tmp/new.toml"
+"$zerofs" run -c "$tmp/new.toml" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do grep -q "ready" "$tmp/err" && break; sleep 0.1; done
+check "the new password opens the store" grep -q "ready" "$tmp/err"
+kill -TERM "$pid"
+wait "$pid"
+run run -c "$tmp/live.toml"
+check "the old password no longer opens it" \
+  bash -c "[ $rc -ne 0 ] && grep -q 'wrong encryption password' '$tmp/err'"
+"$zerofs" change-password -c "$tmp/new.toml" </dev/null >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "change-password with no input fails in one line" \
+  bash -c "[ $rc -ne 0 ] && [ \$(wc -l <'$tmp/err') -eq 1 ]"
+
 echo "cli_config: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

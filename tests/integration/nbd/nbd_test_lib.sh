@@ -75,7 +75,7 @@ stop_server() {  # SIGTERM: the server flushes everything before exiting
 # zeros, which the store keeps as holes).
 make_device() {
   truncate -s "$2" "$tmp/blank"
-  nfs-cp "$tmp/blank" "nfs://127.0.0.1:$nfs_port/.nbd/$1?nfsport=$nfs_port&mountport=$nfs_port" \
+  nfs-cp "$tmp/blank" "nfs://127.0.0.1/.nbd/$1?version=3&nfsport=$nfs_port&mountport=$nfs_port" \
     >/dev/null || { echo "FAIL: nfs-cp could not create /.nbd/$1" >&2; exit 1; }
   rm -f "$tmp/blank"
 }

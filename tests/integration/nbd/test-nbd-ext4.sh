@@ -24,13 +24,14 @@ fuse_dir="$tmp/fuse"
 mkdir -p "$fuse_dir"
 attach() {  # exposes /.nbd/disk as $fuse_dir/nbd
   nbdfuse "$fuse_dir" "nbd://127.0.0.1:$nbd_port/disk" &
+  fuse_pid=$!
   for _ in $(seq 1 100); do [ -e "$fuse_dir/nbd" ] && return 0; sleep 0.1; done
   echo "FAIL: nbdfuse did not attach" >&2
   exit 1
 }
 detach() {
   fusermount3 -u "$fuse_dir"
-  wait
+  wait "$fuse_pid"  # not a bare wait: the server is a background job too
 }
 
 start_server
