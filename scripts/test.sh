@@ -2,8 +2,10 @@
 # The one test command (README "Test"; .ci/run calls exactly this).
 # Installs dependencies, builds the release and the sanitizer (ASan+UBSan)
 # configurations with warnings as errors, and runs every default test:
-# unit tests in both builds, then integration/crash tests in the release build.
-# ZEROFS_E2E=1 also prepares and runs the QEMU kernel-client tests (tests/e2e).
+# unit tests in both builds, integration/crash tests in the release build,
+# then a short run of each fuzz target (scripts/fuzz.sh).
+# The QEMU kernel-client tests (tests/e2e) are part of the default run:
+# scripts/e2e-prepare.sh prepares the guest first; ZEROFS_E2E=0 leaves them out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -13,7 +15,7 @@ scripts/format.sh --check
 
 jobs=$(nproc)
 e2e=OFF
-if [ "${ZEROFS_E2E:-0}" = 1 ]; then
+if [ "${ZEROFS_E2E:-1}" = 1 ]; then
   scripts/e2e-prepare.sh
   e2e=ON
 fi
@@ -27,4 +29,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -L unit -j"$jobs" --output-on-failure
 echo "== all tests (release build)"
 ctest --test-dir build -j"$jobs" --output-on-failure
+# Fuzz targets (clang build in build-fuzz), ZEROFS_FUZZ_SECS seconds each.
+echo "== fuzz targets"
+scripts/fuzz.sh "${ZEROFS_FUZZ_SECS:-10}"
 echo "test.sh: finished in $(( $(date +%s) - start ))s"

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/coding.h"
+#include "common/cpu_time.h"
 #include "crypto/aead.h"
 #include "crypto/codec.h"
 
@@ -56,6 +57,8 @@ struct Row {
   double ratio;
   double seal_mbps;
   double open_mbps;
+  double seal_cpu_mbps;  // per CPU second
+  double open_cpu_mbps;
 };
 
 inline Row Measure(const LimitConfig& config, unsigned threads, const crypto::SecretKey& key,
@@ -63,6 +66,7 @@ inline Row Measure(const LimitConfig& config, unsigned threads, const crypto::Se
                    const std::vector<std::string>& sealed_pool, double ratio,
                    uint64_t total_extents) {
   std::atomic<uint64_t> sink{0};
+  const double cpu0 = ProcessCpuSeconds();
   // Compress + seal.
   double seal_s = RunParallel(threads, [&](unsigned first, unsigned stride) {
     std::string encoded, sealed;
@@ -76,6 +80,7 @@ inline Row Measure(const LimitConfig& config, unsigned threads, const crypto::Se
     }
     sink += bytes;
   });
+  const double cpu1 = ProcessCpuSeconds();
   // Open + decompress.
   double open_s = RunParallel(threads, [&](unsigned first, unsigned stride) {
     uint64_t bytes = 0;
@@ -89,9 +94,16 @@ inline Row Measure(const LimitConfig& config, unsigned threads, const crypto::Se
     }
     sink += bytes;
   });
+  const double cpu2 = ProcessCpuSeconds();
   if (sink.load() == 0) LimitDie("nothing processed");
   const double logical_mb = static_cast<double>(total_extents * kLimitExtent) / 1e6;
-  return Row{config.name, threads, ratio, logical_mb / seal_s, logical_mb / open_s};
+  return Row{config.name,
+             threads,
+             ratio,
+             logical_mb / seal_s,
+             logical_mb / open_s,
+             logical_mb / (cpu1 - cpu0),
+             logical_mb / (cpu2 - cpu1)};
 }
 
 // Seals `pool` once with `config` (verifying each extent round-trips) and

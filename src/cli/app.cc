@@ -26,6 +26,7 @@ int Main(int argc, char** argv) {
   AddRunCommand(app, &action);
   AddChangePasswordCommand(app, &action);
   AddFsckCommand(app, &action);
+  AddMountCommand(app, &action);
   AddVersionCommand(app, &action);
   // After the subcommands, which would otherwise inherit it.
   app.footer("Run 'zerofs COMMAND --help' for the options of a command.");

@@ -22,6 +22,9 @@ objstore::CloudOptions CloudOptionsFor(const config::Config& config) {
   o.aws.allow_http = config.aws.allow_http;
   o.azure.account_name = config.azure.storage_account_name;
   o.azure.account_key = config.azure.storage_account_key;
+  o.azure.sas_token = config.azure.sas_token;
+  o.azure.endpoint = config.azure.endpoint;
+  o.azure.allow_http = config.azure.allow_http;
   return o;
 }
 
@@ -39,7 +42,8 @@ crypto::Codec CodecFor(config::Compression c) {
 
 }  // namespace
 
-Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config::Config& config) {
+Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config::Config& config,
+                                                                   bool probe) {
   ZFS_ASSIGN_OR_RETURN(objstore::StorageUrl url, objstore::ParseStorageUrl(config.storage.url));
   ZFS_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> base,
                        objstore::OpenObjectStore(url, CloudOptionsFor(config)));
@@ -50,7 +54,7 @@ Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config:
   if (!page.ok()) return page.error().Wrap("cannot reach storage " + url.ToString());
   // The local backend enforces conditions by construction; a cloud store
   // is checked once per start (a few small requests).
-  if (url.scheme != "file" && !config.storage.allow_unsafe_conditional_writes) {
+  if (probe && url.scheme != "file" && !config.storage.allow_unsafe_conditional_writes) {
     ZFS_RETURN_IF_ERROR(objstore::ProbeConditionalWrites(*store));
   }
   return std::shared_ptr<objstore::ObjectStore>(store);
@@ -75,6 +79,11 @@ engine::EngineOptions EngineOptionsFor(const config::Config& config,
   o.snapshot_interval = std::chrono::seconds(config.storage.snapshot_interval_secs);
   o.memory_cache_bytes = config::GibToBytes(config.cache.memory_size_gb);
   o.kdf = crypto::KdfParamsFromEnv();
+  o.gc_enabled = config.gc.enabled;
+  o.gc_interval = std::chrono::seconds(config.gc.interval_secs);
+  o.gc_dead_ratio = config.gc.dead_ratio;
+  o.gc_max_bytes_per_pass = config::MibToBytes(config.gc.max_bytes_per_pass_mb);
+  o.gc_reader_grace = std::chrono::seconds(config.gc.reader_grace_secs);
   return o;
 }
 

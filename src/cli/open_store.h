@@ -14,8 +14,11 @@
 namespace zerofs::cli {
 
 // Opens the store named by storage.url (wrapped in RetryStore) and checks it
-// is reachable by listing it once. Errors name the URL.
-Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config::Config& config);
+// is reachable by listing it once. Errors name the URL. With `probe`, a
+// cloud store's conditional writes are tested (a few small writes); fsck,
+// which must not write, passes false.
+Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config::Config& config,
+                                                                   bool probe = true);
 
 // The local directory that holds this store's metadata index: a
 // subdirectory of cache.dir named after the storage URL, so that several

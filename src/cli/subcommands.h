@@ -20,5 +20,6 @@ void AddRunCommand(CLI::App& app, Action* action);
 void AddChangePasswordCommand(CLI::App& app, Action* action);
 void AddFsckCommand(CLI::App& app, Action* action);
 void AddVersionCommand(CLI::App& app, Action* action);
+void AddMountCommand(CLI::App& app, Action* action);
 
 }  // namespace zerofs::cli

@@ -112,6 +112,9 @@ struct AwsConfig {
 struct AzureConfig {
   std::string storage_account_name;
   std::string storage_account_key;
+  std::string sas_token;  // instead of the key
+  std::string endpoint;   // e.g. "http://127.0.0.1:10000/devstoreaccount1" for Azurite
+  bool allow_http = false;
 };
 struct GcpConfig {
   std::string service_account_key;      // the JSON key itself
@@ -124,6 +127,9 @@ struct GcConfig {
   uint32_t interval_secs = 60;
   double dead_ratio = 0.5;  // rewrite segments at least this dead, 0..1
   uint64_t max_bytes_per_pass_mb = 1024;
+  // Objects a reader (fsck, replica) of an older snapshot may use are kept
+  // this long after the manifest moved on.
+  uint32_t reader_grace_secs = 600;
 };
 
 enum class ReplicationMode { kWriter, kReplica, kStandby };

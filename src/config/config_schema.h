@@ -30,12 +30,12 @@ inline constexpr std::array<std::string_view, 1> kMetrics = {"addresses"};
 inline constexpr std::array<std::string_view, 6> kAws = {"access_key_id",  "secret_access_key",
                                                          "session_token",  "endpoint",
                                                          "default_region", "allow_http"};
-inline constexpr std::array<std::string_view, 2> kAzure = {"storage_account_name",
-                                                           "storage_account_key"};
+inline constexpr std::array<std::string_view, 5> kAzure = {
+    "storage_account_name", "storage_account_key", "sas_token", "endpoint", "allow_http"};
 inline constexpr std::array<std::string_view, 2> kGcp = {"service_account_key",
                                                          "application_credentials"};
-inline constexpr std::array<std::string_view, 4> kGc = {"enabled", "interval_secs", "dead_ratio",
-                                                        "max_bytes_per_pass_mb"};
+inline constexpr std::array<std::string_view, 5> kGc = {
+    "enabled", "interval_secs", "dead_ratio", "max_bytes_per_pass_mb", "reader_grace_secs"};
 inline constexpr std::array<std::string_view, 2> kReplication = {"mode", "peers"};
 
 // Leaf tables and their keys, for listings.

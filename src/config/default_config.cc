@@ -143,6 +143,17 @@ addresses = ["127.0.0.1:10809"]
 # The account's access key.
 # storage_account_key = "${AZURE_STORAGE_ACCOUNT_KEY}"
 
+# A SAS token instead of the key (needs read, add, create, write, delete and
+# list permissions on the container).
+# sas_token = "${AZURE_STORAGE_SAS_TOKEN}"
+
+# Blob endpoint; https://<account>.blob.core.windows.net when left out. For
+# Azurite: "http://127.0.0.1:10000/devstoreaccount1" (with allow_http).
+# endpoint = "https://myaccount.blob.core.windows.net"
+
+# Allow a plain http:// endpoint (a local Azurite, for instance).
+# allow_http = false
+
 [gcp]
 # Credentials for gs:// URLs: either the service account's JSON key itself...
 # service_account_key = "${GCP_SERVICE_ACCOUNT_KEY}"
@@ -162,6 +173,10 @@ addresses = ["127.0.0.1:10809"]
 
 # Upper bound, in MiB, on the live data one pass rewrites.
 # max_bytes_per_pass_mb = 1024
+
+# Seconds to keep objects a reader (fsck, replica) of an older snapshot may
+# still use after a newer snapshot replaced it.
+# reader_grace_secs = 600
 
 [replication]
 # Role of this server: "writer" (the one process that writes the store),

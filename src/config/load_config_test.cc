@@ -122,6 +122,9 @@ allow_http = true
 [azure]
 storage_account_name = "acct"
 storage_account_key = "key"
+sas_token = "sv=1&sig=x"
+endpoint = "http://127.0.0.1:10000/devstoreaccount1"
+allow_http = true
 [gcp]
 service_account_key = "{}"
 application_credentials = "~/key.json"
@@ -162,6 +165,9 @@ peers = ["10.0.0.1:7000", "[fd00::1]:7000"]
   EXPECT_TRUE(c.aws.allow_http);
   EXPECT_EQ(c.azure.storage_account_name, "acct");
   EXPECT_EQ(c.azure.storage_account_key, "key");
+  EXPECT_EQ(c.azure.sas_token, "sv=1&sig=x");
+  EXPECT_EQ(c.azure.endpoint, "http://127.0.0.1:10000/devstoreaccount1");
+  EXPECT_TRUE(c.azure.allow_http);
   EXPECT_EQ(c.gcp.service_account_key, "{}");
   EXPECT_EQ(c.gcp.application_credentials, "/home/tester/key.json");
   EXPECT_FALSE(c.gc.enabled);
@@ -502,7 +508,7 @@ TEST(KnownKeysTest, ListsDottedKeys) {
   EXPECT_THAT(keys, ::testing::Contains("servers.nfs.addresses"));
   EXPECT_THAT(keys, ::testing::Contains("storage.encryption_password"));
   EXPECT_THAT(keys, ::testing::Contains("aws.allow_http"));
-  EXPECT_EQ(keys.size(), 35u);
+  EXPECT_EQ(keys.size(), 39u);
 }
 
 }  // namespace

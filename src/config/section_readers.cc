@@ -152,6 +152,12 @@ Status ReadAzure(const TableReader& r, AzureConfig* out) {
   ZFS_RETURN_IF_ERROR(r.RejectUnknown(schema::kAzure));
   ZFS_RETURN_IF_ERROR(r.GetString("storage_account_name", &out->storage_account_name));
   ZFS_RETURN_IF_ERROR(r.GetString("storage_account_key", &out->storage_account_key));
+  ZFS_RETURN_IF_ERROR(r.GetString("sas_token", &out->sas_token));
+  ZFS_RETURN_IF_ERROR(r.GetString("endpoint", &out->endpoint));
+  ZFS_RETURN_IF_ERROR(r.GetBool("allow_http", &out->allow_http, /*lenient_bool=*/true));
+  if (out->endpoint.rfind("http://", 0) == 0 && !out->allow_http) {
+    return r.KeyError("endpoint", "is plain http://; set azure.allow_http = true to allow it");
+  }
   return OkStatus();
 }
 
@@ -170,6 +176,7 @@ Status ReadGc(const TableReader& r, GcConfig* out) {
   // Bounded so MibToBytes() cannot overflow.
   ZFS_RETURN_IF_ERROR(
       r.GetUint64("max_bytes_per_pass_mb", 1, uint64_t{1} << 40, &out->max_bytes_per_pass_mb));
+  ZFS_RETURN_IF_ERROR(r.GetUint32("reader_grace_secs", 0, kNoMax32, &out->reader_grace_secs));
   return OkStatus();
 }
 

@@ -1,6 +1,5 @@
-// libFuzzer target for the codec decoder (not built by CMake yet):
-//   clang++ -std=c++20 -fsanitize=fuzzer,address -I src src/crypto/codec_fuzz.cc \
-//     src/crypto/codec.cc -lzstd -llz4
+// libFuzzer target for the codec decoder. Built by fuzz/CMakeLists.txt
+// (ZEROFS_FUZZ=ON, clang); run with scripts/fuzz.sh [SECONDS] codec_fuzz.
 // Decode must never crash, never return more than max_size bytes, and every
 // codec must round-trip arbitrary input.
 #include <cstdint>

@@ -1,7 +1,5 @@
-// libFuzzer target for the key file parser (not built by CMake yet):
-//   clang++ -std=c++20 -fsanitize=fuzzer,address -I src src/crypto/key_file_fuzz.cc \
-//     src/crypto/{aead,key_file,key_file_format,sodium_init}.cc src/base/{crc32c,result}.cc \
-//     -lsodium
+// libFuzzer target for the key file parser. Built by fuzz/CMakeLists.txt
+// (ZEROFS_FUZZ=ON, clang); run with scripts/fuzz.sh [SECONDS] key_file_fuzz.
 // Parsing must never crash. Inputs are also tried with a recomputed checksum
 // so the fuzzer reaches the checks behind it; when the resulting parameters
 // are cheap, the full open runs too and must fail (no fuzzed file holds a

@@ -29,6 +29,21 @@ Result<uint64_t> ReadAppliedSegment(rocksdb::DB* db) {
   return LoadLE64(v.data());
 }
 
+Result<uint64_t> ReadInodeBytes(rocksdb::DB* db, uint64_t ino) {
+  std::string v;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), InodeBytesKey(ino), &v);
+  if (s.IsNotFound()) return uint64_t{0};
+  ZFS_RETURN_IF_ERROR(FromRocks(s, "read inode bytes"));
+  if (v.size() != 8) return Error(Code::kCorruption, "malformed stored-bytes counter");
+  return LoadLE64(v.data());
+}
+
+Result<uint64_t*> Applier::InodeBytes(uint64_t ino) {
+  if (auto it = inode_bytes_.find(ino); it != inode_bytes_.end()) return &it->second;
+  ZFS_ASSIGN_OR_RETURN(uint64_t bytes, ReadInodeBytes(db_, ino));
+  return &inode_bytes_.emplace(ino, bytes).first->second;
+}
+
 Result<std::optional<ExtentPointer>> Applier::GetPointer(const std::string& key) {
   if (auto it = extents_.find(key); it != extents_.end()) return it->second;
   std::string v;
@@ -69,6 +84,10 @@ Status Applier::Unreference(const std::string& key) {
   global_->live_logical_bytes -=
       std::min<uint64_t>(global_->live_logical_bytes, old->logical_length);
   global_->live_stored_bytes -= std::min<uint64_t>(global_->live_stored_bytes, old->sealed_length);
+  uint64_t ino = 0, index = 0;
+  if (!ParseExtentKey(key, &ino, &index)) return Error(Code::kCorruption, "malformed extent key");
+  ZFS_ASSIGN_OR_RETURN(uint64_t * bytes, InodeBytes(ino));
+  *bytes -= std::min<uint64_t>(*bytes, old->logical_length);
   return OkStatus();
 }
 
@@ -120,6 +139,8 @@ Status Applier::Apply(uint64_t segment_id, const JournalRecord& r) {
       seg->live_frames += 1;
       global_->live_logical_bytes += r.logical_length;
       global_->live_stored_bytes += r.sealed_length;
+      ZFS_ASSIGN_OR_RETURN(uint64_t * bytes, InodeBytes(r.ino));
+      *bytes += r.logical_length;
       extents_[key] = p;
       batch_.Put(key, p.Encode());
       return OkStatus();
@@ -140,6 +161,15 @@ Status Applier::Apply(uint64_t segment_id, const JournalRecord& r) {
 
 Result<rocksdb::WriteBatch*> Applier::Finish() {
   for (const auto& [id, stats] : segments_) batch_.Put(SegmentStatsKey(id), stats.Encode());
+  for (const auto& [ino, bytes] : inode_bytes_) {
+    if (bytes == 0) {
+      batch_.Delete(InodeBytesKey(ino));
+    } else {
+      std::string v;
+      PutLE64(&v, bytes);
+      batch_.Put(InodeBytesKey(ino), v);
+    }
+  }
   if (global_) batch_.Put(kStatsKey, global_->Encode());
   if (applied_) {
     std::string v;

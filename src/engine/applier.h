@@ -45,6 +45,7 @@ class Applier {
   Result<std::optional<ExtentPointer>> GetPointer(const std::string& key);
   Result<SegmentStats*> Segment(uint64_t id);
   Status LoadGlobal();
+  Result<uint64_t*> InodeBytes(uint64_t ino);
   // Drops the extent at `key` (if any) from the counters.
   Status Unreference(const std::string& key);
   Status DeleteRange(uint64_t ino, uint64_t first, uint64_t end);
@@ -55,13 +56,15 @@ class Applier {
   // that touches one extent twice counts it right.
   std::map<std::string, std::optional<ExtentPointer>> extents_;
   std::map<uint64_t, SegmentStats> segments_;
+  std::map<uint64_t, uint64_t> inode_bytes_;  // 'B' counters touched
   std::optional<GlobalStats> global_;
   std::optional<uint64_t> applied_;
 };
 
 // Reads a 'Z'/'S' value helpers for callers outside the applier.
 Result<GlobalStats> ReadGlobalStats(rocksdb::DB* db);
-Result<uint64_t> ReadAppliedSegment(rocksdb::DB* db);  // 0 if none
+Result<uint64_t> ReadAppliedSegment(rocksdb::DB* db);            // 0 if none
+Result<uint64_t> ReadInodeBytes(rocksdb::DB* db, uint64_t ino);  // 0 if none
 Status FromRocks(const rocksdb::Status& s, const std::string& what);
 
 }  // namespace zerofs::engine

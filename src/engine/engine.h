@@ -35,6 +35,10 @@ namespace zerofs::engine {
 // Files are split into extents of this many logical bytes (frozen: part of
 // the format, see docs/FORMAT.md).
 constexpr uint32_t kExtentSize = 32 * 1024;
+// Most extents one ReadExtents call returns (64 MiB).
+constexpr uint64_t kMaxExtentsPerRead = 2048;
+// The decoded bytes of one extent, shared with the memory cache.
+using ExtentData = std::shared_ptr<const std::string>;
 
 struct EngineOptions {
   // The bucket (already wrapped with retries by the caller).
@@ -64,6 +68,17 @@ struct EngineOptions {
   bool read_only = false;
   // Create the key file and manifest when the store is empty (writer only).
   bool create_if_missing = true;
+
+  // Garbage collection on the writer (engine/gc.h): every `gc_interval`,
+  // segments at least `gc_dead_ratio` dead are rewritten (up to
+  // `gc_max_bytes_per_pass` live bytes per pass) and dead objects deleted.
+  bool gc_enabled = true;
+  std::chrono::milliseconds gc_interval{60000};
+  double gc_dead_ratio = 0.5;
+  uint64_t gc_max_bytes_per_pass = 1ull << 30;
+  // A reader (fsck, replica) that opened from an older snapshot may still
+  // need its objects: they are kept this long after the manifest moved on.
+  std::chrono::milliseconds gc_reader_grace{600000};
 
   // Tests only: destroying the engine without Close() simulates a crash
   // (nothing more is flushed or uploaded, no snapshot, no clean shutdown).
@@ -112,6 +127,12 @@ struct EngineStats {
   uint64_t cache_misses = 0;
   uint64_t epoch = 0;
   bool fenced = false;
+  // Garbage collection (engine/gc.h).
+  uint64_t gc_passes = 0;
+  uint64_t gc_bytes_rewritten = 0;  // sealed bytes of live frames copied
+  uint64_t gc_segments_deleted = 0;
+  uint64_t gc_bytes_deleted = 0;    // object bytes of deleted segments
+  uint64_t gc_orphans_deleted = 0;  // objects no index or snapshot refers to
 };
 
 class Engine {
@@ -141,6 +162,17 @@ class Engine {
   // or an empty string for a hole. kCorruption if the stored frame fails
   // authentication (the fs layer reports EIO).
   virtual Result<std::string> ReadExtent(uint64_t ino, uint64_t index) = 0;
+
+  // Logical bytes of the extents `ino` has stored: holes, and the zero tail
+  // of a short last extent, are not counted. For st_blocks.
+  virtual Result<uint64_t> StoredBytes(uint64_t ino) = 0;
+
+  // Extents [first, first + count) of `ino` (count <= kMaxExtentsPerRead) in
+  // one pass over the index: out[i] is extent first + i, nullptr for a hole.
+  // Frames that miss the cache and lie close together in one segment are
+  // fetched with one ranged read. Errors as ReadExtent.
+  virtual Result<std::vector<ExtentData>> ReadExtents(uint64_t ino, uint64_t first,
+                                                      uint64_t count) = 0;
 
   // Durability barrier (see the contract at the top of this file).
   virtual Status Flush() = 0;

@@ -17,6 +17,7 @@
 
 #include "base/coding.h"
 #include "engine/applier.h"
+#include "engine/inode_bytes.h"
 #include "engine/keys.h"
 #include "engine/recovery.h"
 #include "engine/segment_format.h"
@@ -39,13 +40,6 @@ uint64_t RandomU64() { return LoadLE64(crypto::SecretKey::Random().data()); }
 
 bool AllZero(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == 0; });
-}
-
-std::string CacheKey(uint64_t segment_id, uint64_t offset) {
-  std::string k;
-  PutBE64(&k, segment_id);
-  PutBE64(&k, offset);
-  return k;
 }
 
 rocksdb::WriteOptions NoWal() {
@@ -170,6 +164,7 @@ Status EngineImpl::Init() {
 
   // (e) replay, (f) claim the next id.
   ZFS_ASSIGN_OR_RETURN(uint64_t last, ReplayAfter(store, keys_, db_.get(), horizon));
+  ZFS_RETURN_IF_ERROR(EnsureInodeBytes(db_.get()));
   if (writer) {
     ZFS_ASSIGN_OR_RETURN(last, ClaimNextSegment(store, keys_, db_.get(), epoch_, last));
   }
@@ -200,6 +195,15 @@ Status EngineImpl::Init() {
   if (writer) {
     pipeline_->Start();
     bg_thread_ = std::thread([this] { BackgroundLoop(); });
+    if (options_.gc_enabled) {
+      GcOptions go;
+      go.interval = options_.gc_interval;
+      go.dead_ratio = options_.gc_dead_ratio;
+      go.max_bytes_per_pass = options_.gc_max_bytes_per_pass;
+      go.reader_grace = options_.gc_reader_grace;
+      gc_ = std::make_unique<GarbageCollector>(std::move(go), Parts());
+      gc_->Start();
+    }
     spdlog::info("zerofs: writer epoch {} opened {} (next segment {})", epoch_, store->Describe(),
                  last + 1);
   }
@@ -278,7 +282,7 @@ Status EngineImpl::Commit(Transaction txn) {
         // Sealing 32 KiB costs ~25 us under the lock; acceptable for v1.
         JournalRecord r = seg->AddFrame(keys_.data, encoded[i], op.ino, op.first,
                                         static_cast<uint32_t>(op.value.size()));
-        cache_.Insert(CacheKey(seg->id(), r.offset),
+        cache_.Insert(FrameCacheKey(seg->id(), r.offset),
                       std::make_shared<const std::string>(std::move(op.value)));
         records.push_back(std::move(r));
         break;
@@ -306,44 +310,6 @@ Status EngineImpl::Commit(Transaction txn) {
   return OkStatus();
 }
 
-Result<std::string> EngineImpl::FetchFrame(uint64_t ino, uint64_t index, const ExtentPointer& p) {
-  std::string sealed;
-  if (!pipeline_->ReadInMemory(p.segment_id, p.offset, p.sealed_length, &sealed)) {
-    ZFS_ASSIGN_OR_RETURN(objstore::GetResult got,
-                         options_.store->Get(SegmentObjectKey(p.segment_id),
-                                             objstore::ByteRange{p.offset, p.sealed_length}));
-    sealed = std::move(got.data);
-  }
-  const std::string where = "extent " + std::to_string(index) + " of inode " + std::to_string(ino) +
-                            " in " + SegmentObjectKey(p.segment_id);
-  if (sealed.size() != p.sealed_length) {
-    return Error(Code::kCorruption, where + ": frame truncated");
-  }
-  auto plain = crypto::Open(keys_.data, sealed, FrameAd(p.segment_id, p.frame_index, ino, index));
-  if (!plain.ok()) return Error(Code::kCorruption, where + ": " + plain.error().context());
-  auto decoded = crypto::Decode(*plain, kExtentSize);
-  if (!decoded.ok()) return Error(Code::kCorruption, where + ": " + decoded.error().context());
-  if (decoded->size() != p.logical_length) {
-    return Error(Code::kCorruption, where + ": decoded length does not match the index");
-  }
-  return decoded;
-}
-
-Result<std::string> EngineImpl::ReadExtent(uint64_t ino, uint64_t index) {
-  std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
-  ZFS_RETURN_IF_ERROR(CheckOpen());
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ExtentKey(ino, index), &value);
-  if (s.IsNotFound()) return std::string();
-  ZFS_RETURN_IF_ERROR(FromRocks(s, "index get"));
-  ZFS_ASSIGN_OR_RETURN(ExtentPointer p, ExtentPointer::Decode(value));
-  const std::string ck = CacheKey(p.segment_id, p.offset);
-  if (auto hit = cache_.Lookup(ck)) return std::string(*hit);
-  ZFS_ASSIGN_OR_RETURN(std::string data, FetchFrame(ino, index, p));
-  cache_.Insert(ck, std::make_shared<const std::string>(data));
-  return data;
-}
-
 Status EngineImpl::Flush() {
   std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
   ZFS_RETURN_IF_ERROR(CheckOpen());
@@ -365,6 +331,7 @@ Status EngineImpl::Close() {
     std::shared_lock<std::shared_mutex> shared(lifetime_mutex_);
     if (closed_) return OkStatus();
   }
+  if (gc_) gc_->Stop();  // a pass in progress ends between batches
   if (!options_.read_only && pipeline_) {
     // Flush and snapshot through the public paths (they take the lock shared).
     result = Flush();
@@ -377,6 +344,7 @@ Status EngineImpl::Close() {
 }
 
 void EngineImpl::Shutdown(bool abandon) {
+  if (gc_) gc_->Stop();
   {
     std::lock_guard<std::mutex> lock(bg_mutex_);
     bg_stop_ = true;
@@ -417,6 +385,14 @@ EngineStats EngineImpl::Stats() {
     st.bytes_uploaded = ps.bytes_uploaded;
     st.fenced = pipeline_->fenced();
   }
+  if (gc_) {
+    GcStats gs = gc_->stats();
+    st.gc_passes = gs.passes;
+    st.gc_bytes_rewritten = gs.bytes_rewritten;
+    st.gc_segments_deleted = gs.segments_deleted;
+    st.gc_bytes_deleted = gs.bytes_deleted;
+    st.gc_orphans_deleted = gs.orphans_deleted;
+  }
   std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
   if (!closed_ && db_) {
     auto g = ReadGlobalStats(db_.get());
@@ -426,6 +402,21 @@ EngineStats EngineImpl::Stats() {
     }
   }
   return st;
+}
+
+EngineParts EngineImpl::Parts() {
+  EngineParts p;
+  p.store = options_.store.get();
+  p.keys = &keys_;
+  p.db = db_.get();
+  p.pipeline = pipeline_.get();
+  p.manifest = [this] {
+    std::lock_guard<std::mutex> lock(manifest_mutex_);
+    return manifest_;
+  };
+  p.snapshot_mutex = &snapshot_mutex_;
+  p.sst_objects = &sst_objects_;
+  return p;
 }
 
 Status EngineImpl::SnapshotLocked() {

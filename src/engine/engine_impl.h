@@ -34,6 +34,8 @@
 #include "cache/memory_cache.h"
 #include "crypto/key_file.h"
 #include "engine/engine.h"
+#include "engine/engine_parts.h"
+#include "engine/gc.h"
 #include "engine/manifest.h"
 #include "engine/segment_pipeline.h"
 #include "engine/snapshot.h"
@@ -54,16 +56,28 @@ class EngineImpl : public Engine {
                                                                 size_t limit) override;
   Status Commit(Transaction txn) override;
   Result<std::string> ReadExtent(uint64_t ino, uint64_t index) override;
+  Result<std::vector<ExtentData>> ReadExtents(uint64_t ino, uint64_t first,
+                                              uint64_t count) override;
+  Result<uint64_t> StoredBytes(uint64_t ino) override;
   Status Flush() override;
   Status Snapshot() override;
   Status Close() override;
   EngineStats Stats() override;
 
+  // For garbage collection tests and the store check (engine/fsck.h).
+  EngineParts Parts();
+  GarbageCollector* gc() { return gc_.get(); }
+
  private:
   Status OpenLocalDb(const std::string& dir);
   Status LockLocalDir();
   void RemoveOldDbDirs();
-  Result<std::string> FetchFrame(uint64_t ino, uint64_t index, const struct ExtentPointer& p);
+  // Read path (engine/read_path.cc). A frame the cache lacks: `slot` of the
+  // caller's output, the extent's index and where its frame is.
+  struct FrameMiss;
+  // Fetches, authenticates and decodes `misses` (sorted by place), one
+  // ranged read per run of nearby frames; fills (*out)[slot] and the cache.
+  Status FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses, std::vector<ExtentData>* out);
   Status SnapshotLocked();  // REQUIRES: snapshot_mutex_ held
   // Reads the manifest; fences the pipeline if a newer epoch owns the store.
   void CheckFence();
@@ -96,6 +110,7 @@ class EngineImpl : public Engine {
   std::condition_variable bg_cv_;
   bool bg_stop_ = false;  // guarded by bg_mutex_
   std::thread bg_thread_;
+  std::unique_ptr<GarbageCollector> gc_;  // writers with gc_enabled
 
   std::atomic<uint64_t> committed_txns_{0};
   std::atomic<uint64_t> snapshots_{0};

@@ -29,9 +29,22 @@ std::string ExtentKey(uint64_t ino, uint64_t index) {
   return k;
 }
 
+std::string InodeBytesKey(uint64_t ino) {
+  std::string k(1, kInodeBytesPrefix);
+  PutBE64(&k, ino);
+  return k;
+}
+
 std::string SegmentStatsKey(uint64_t segment_id) {
   std::string k(1, kSegmentStatsPrefix);
   PutBE64(&k, segment_id);
+  return k;
+}
+
+std::string FrameCacheKey(uint64_t segment_id, uint64_t offset) {
+  std::string k;
+  PutBE64(&k, segment_id);
+  PutBE64(&k, offset);
   return k;
 }
 

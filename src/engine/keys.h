@@ -2,7 +2,8 @@
 // docs/FORMAT.md, "Local metadata index"; any change here updates it.
 //
 // The first byte of every key is its kind:
-//   'M' caller metadata, 'E' extent pointer, 'S' segment stats, 'Z' engine state.
+//   'M' caller metadata, 'E' extent pointer, 'S' segment stats,
+//   'B' stored bytes per inode, 'Z' engine state.
 // Integers inside keys are big-endian so that bytewise order is numeric order.
 #pragma once
 
@@ -18,17 +19,27 @@ constexpr char kMetaPrefix = 'M';
 constexpr char kExtentPrefix = 'E';
 constexpr char kSegmentStatsPrefix = 'S';
 constexpr char kStatePrefix = 'Z';
+constexpr char kInodeBytesPrefix = 'B';
 
 // 'Z' keys.
 constexpr std::string_view kAppliedKey = "Zapplied";  // LE64 last segment applied
 constexpr std::string_view kStatsKey = "Zstats";      // GlobalStats
+// Present once the 'B' counters cover every extent (indexes made before
+// they existed are recounted at open: engine/inode_bytes.h).
+constexpr std::string_view kInodeBytesKey = "Zinodebytes";
 
 std::string MetaKey(std::string_view caller_key);
 std::string ExtentKey(uint64_t ino, uint64_t index);
 std::string SegmentStatsKey(uint64_t segment_id);
+// 'B' + BE64 inode -> LE64 logical bytes of the inode's stored extents
+// (absent = 0).
+std::string InodeBytesKey(uint64_t ino);
 
 // Splits an 'E' key. False if `key` is not a well-formed extent key.
 bool ParseExtentKey(std::string_view key, uint64_t* ino, uint64_t* index);
+
+// The memory cache's key for the decoded frame at `offset` of a segment.
+std::string FrameCacheKey(uint64_t segment_id, uint64_t offset);
 
 // Where an extent's sealed frame lives.
 struct ExtentPointer {

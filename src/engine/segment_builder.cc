@@ -4,6 +4,12 @@
 
 namespace zerofs::engine {
 
+SegmentBuilder::SegmentBuilder(uint64_t id, uint64_t epoch, std::string buffer, size_t capacity)
+    : id_(id), epoch_(epoch), frames_(std::move(buffer)) {
+  frames_.clear();
+  frames_.reserve(capacity);
+}
+
 JournalRecord SegmentBuilder::AddFrame(const crypto::SecretKey& data_key, std::string_view encoded,
                                        uint64_t ino, uint64_t index, uint32_t logical_length) {
   const uint32_t frame_index = frame_count();
@@ -66,6 +72,7 @@ SegmentBuilder::Finished SegmentBuilder::Finish(const crypto::SecretKey& meta_ke
 
   Finished out;
   out.bytes = std::move(frames_);
+  out.bytes.reserve(frame_bytes + journal.size() + directory.size() + kFooterSize);
   out.bytes.append(journal);
   out.bytes.append(directory);
   out.bytes.append(footer.Encode());

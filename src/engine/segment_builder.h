@@ -22,6 +22,11 @@ namespace zerofs::engine {
 class SegmentBuilder {
  public:
   SegmentBuilder(uint64_t id, uint64_t epoch) : id_(id), epoch_(epoch) {}
+  // Starts with `buffer` (cleared) as the frame storage, reserving `capacity`
+  // bytes: a big segment then never regrows (each regrowth copies every
+  // frame so far, under the engine mutex) and a recycled buffer's pages are
+  // already mapped.
+  SegmentBuilder(uint64_t id, uint64_t epoch, std::string buffer, size_t capacity);
 
   SegmentBuilder(const SegmentBuilder&) = delete;
   SegmentBuilder& operator=(const SegmentBuilder&) = delete;

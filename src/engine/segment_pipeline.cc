@@ -15,9 +15,16 @@ constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 }  // namespace
 
 SegmentPipeline::SegmentPipeline(PipelineOptions options)
-    : options_(std::move(options)),
-      open_(std::make_unique<SegmentBuilder>(options_.durable_id + 1, options_.epoch)),
-      durable_id_(options_.durable_id) {}
+    : options_(std::move(options)), durable_id_(options_.durable_id) {
+  open_ = NewOpenLocked(options_.durable_id + 1);
+}
+
+std::unique_ptr<SegmentBuilder> SegmentPipeline::NewOpenLocked(uint64_t id) {
+  // Room for a full segment plus the last transaction that crosses the limit
+  // and the journal and directory appended at the seal.
+  const size_t capacity = options_.segment_bytes + options_.segment_bytes / 32 + (1u << 20);
+  return std::make_unique<SegmentBuilder>(id, options_.epoch, std::move(spare_), capacity);
+}
 
 SegmentPipeline::~SegmentPipeline() { Stop(/*abandon=*/true); }
 
@@ -63,12 +70,12 @@ void SegmentPipeline::SealLocked() {
   const uint64_t id = open_->id();
   SegmentBuilder::Finished done =
       open_->Finish(options_.meta_key, options_.codec, options_.codec_level);
-  open_ = std::make_unique<SegmentBuilder>(id + 1, options_.epoch);
+  open_ = NewOpenLocked(id + 1);
   if (options_.on_sealed) {
     Status s = options_.on_sealed(id, done.info);
     if (!s.ok()) FailLocked(s.error());
   }
-  sealed_.push_back(Sealed{id, std::make_shared<const std::string>(std::move(done.bytes))});
+  sealed_.push_back(Sealed{id, std::make_shared<std::string>(std::move(done.bytes))});
   cv_.notify_all();
 }
 
@@ -195,6 +202,12 @@ void SegmentPipeline::UploaderLoop() {
       durable_id_ = std::max(durable_id_, seg.id);
       stats_.segments_uploaded++;
       stats_.bytes_uploaded += seg.bytes->size();
+      // Nobody else holds the bytes once the segment left the queue
+      // (ReadInMemory copies under the mutex).
+      if (seg.bytes.use_count() == 1 && seg.bytes->capacity() > spare_.capacity()) {
+        spare_ = std::move(*seg.bytes);
+      }
+      seg.bytes.reset();
       cv_.notify_all();
     } else if (s.error().code() == Code::kFenced) {
       return;  // FenceLocked ran in Upload

@@ -116,8 +116,12 @@ class SegmentPipeline {
  private:
   struct Sealed {
     uint64_t id;
-    std::shared_ptr<const std::string> bytes;
+    std::shared_ptr<std::string> bytes;  // never changed while shared
   };
+
+  // REQUIRES: mutex_ held. A new open builder for segment `id`, on the spare
+  // buffer if there is one.
+  std::unique_ptr<SegmentBuilder> NewOpenLocked(uint64_t id);
 
   // REQUIRES: mutex_ held. Seals open_ (which must have records) and starts
   // a new open segment.
@@ -141,6 +145,9 @@ class SegmentPipeline {
   std::optional<Error> failed_;           // guarded by mutex_
   bool stopped_ = false;                  // guarded by mutex_
   PipelineStats stats_;                   // guarded by mutex_
+  // The buffer of the last uploaded segment, reused by the next open segment
+  // (at most one segment's worth of memory stays mapped for it).
+  std::string spare_;  // guarded by mutex_
 
   std::thread uploader_;
 };

@@ -38,7 +38,7 @@ Result<MadeNode> MakeNode(FileSystem::Impl* fs, const Cred& cred, InodeId dir,
     if (existing->type == FileType::kDirectory) return Error::Posix(EISDIR);
     if (existing->type != FileType::kRegular) return Error::Posix(EEXIST);
     ZFS_ASSIGN_OR_RETURN(InodeRecord rec, fs->Load(existing->ino));
-    return MadeNode{rec.ToAttr(existing->ino), false};
+    return MadeNode{fs->AttrOf(existing->ino, rec), false};
   }
   ZFS_RETURN_IF_ERROR(fs->CheckWritable());
   ZFS_RETURN_IF_ERROR(CheckAccess(cred, parent, kAccessWrite | kAccessExec));
@@ -152,7 +152,7 @@ Result<Attr> FileSystem::Link(const Cred& cred, InodeId ino, InodeId dir, std::s
   Impl::Store(&txn, dir, parent);
   Impl::Store(&txn, ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn)));
-  return rec.ToAttr(ino);
+  return impl_->AttrOf(ino, rec);
 }
 
 }  // namespace zerofs::fs

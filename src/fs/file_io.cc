@@ -56,14 +56,18 @@ Result<ReadResult> FileSystem::Read(const Cred& cred, InodeId ino, uint64_t offs
     } else {
       uint64_t end = offset + std::min(count, rec.size - offset);
       out.data.reserve(end - offset);
-      for (uint64_t idx = ExtentOf(offset); offset < end && idx <= ExtentOf(end - 1); idx++) {
+      const uint64_t first = ExtentOf(offset);
+      const uint64_t n = end > offset ? ExtentOf(end - 1) - first + 1 : 0;
+      ZFS_ASSIGN_OR_RETURN(std::vector<engine::ExtentData> extents,
+                           engine_->ReadExtents(ino, first, n));
+      for (uint64_t idx = first; idx < first + n; idx++) {
         const uint64_t start = idx * engine::kExtentSize;
         const uint64_t lo = std::max(offset, start) - start;
         const uint64_t hi = std::min(end, start + engine::kExtentSize) - start;
-        ZFS_ASSIGN_OR_RETURN(std::string ext, engine_->ReadExtent(ino, idx));
         std::string_view have;
-        if (ext.size() > lo)
-          have = std::string_view(ext).substr(lo, std::min<uint64_t>(hi, ext.size()) - lo);
+        if (const engine::ExtentData& ext = extents[idx - first]; ext && ext->size() > lo) {
+          have = std::string_view(*ext).substr(lo, std::min<uint64_t>(hi, ext->size()) - lo);
+        }
         out.data.append(have);
         out.data.append(hi - lo - have.size(), '\0');  // a hole or the zero tail
       }
@@ -82,7 +86,7 @@ Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,
   ZFS_RETURN_IF_ERROR(CheckRegular(rec));
   ZFS_RETURN_IF_ERROR(impl_->CheckWritable());
   if (check == IoCheck::kCheck) ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, kAccessWrite));
-  if (data.empty()) return rec.ToAttr(ino);
+  if (data.empty()) return impl_->AttrOf(ino, rec);
   if (offset > kMaxFileSize || data.size() > kMaxFileSize - offset) return Error::Posix(EFBIG);
   const uint64_t end = offset + data.size();
   const uint64_t new_size = std::max(rec.size, end);
@@ -96,7 +100,7 @@ Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,
   if (!cred.is_root()) rec.mode = KillSuid(rec.mode);
   Impl::Store(&txn, ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
-  return rec.ToAttr(ino);
+  return impl_->AttrOf(ino, rec);
 }
 
 Result<Attr> FileSystem::Fallocate(const Cred& cred, InodeId ino, uint32_t mode, uint64_t offset,
@@ -123,13 +127,13 @@ Result<Attr> FileSystem::Fallocate(const Cred& cred, InodeId ino, uint32_t mode,
 
   engine::Transaction txn;
   if (punch || zero) ZFS_RETURN_IF_ERROR(ZeroRange(engine_, &txn, ino, rec.size, offset, end));
-  if (txn.empty() && new_size == rec.size) return rec.ToAttr(ino);
+  if (txn.empty() && new_size == rec.size) return impl_->AttrOf(ino, rec);
   std::vector<StatsDelta> deltas{{ino, 0, static_cast<int64_t>(new_size - rec.size)}};
   rec.size = new_size;
   rec.Touch(Timespec::Now());
   Impl::Store(&txn, ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
-  return rec.ToAttr(ino);
+  return impl_->AttrOf(ino, rec);
 }
 
 Result<Attr> FileSystem::PunchHole(const Cred& cred, InodeId ino, uint64_t offset, uint64_t length,

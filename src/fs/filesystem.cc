@@ -76,6 +76,17 @@ Result<InodeRecord> FileSystem::Impl::Load(InodeId ino) {
   return rec;
 }
 
+Attr FileSystem::Impl::AttrOf(InodeId ino, const InodeRecord& rec) {
+  Attr a = rec.ToAttr(ino);
+  if (rec.type != FileType::kRegular) return a;
+  // On an index error keep ToAttr's apparent-size estimate: st_blocks is
+  // advisory, and failing a stat over it would be worse.
+  if (auto stored = engine->StoredBytes(ino); stored.ok()) {
+    a.used = (*stored + 4095) / 4096 * 4096;  // stored <= kMaxFileSize: no overflow
+  }
+  return a;
+}
+
 void FileSystem::Impl::Store(engine::Transaction* txn, InodeId ino, const InodeRecord& rec) {
   std::string value;
   rec.EncodeTo(&value);
@@ -113,14 +124,14 @@ Result<Attr> FileSystem::Lookup(const Cred& cred, InodeId dir, std::string_view 
       child = e->ino;
     }
     auto rec = impl_->Load(child);
-    if (rec.ok()) return rec->ToAttr(child);
+    if (rec.ok()) return impl_->AttrOf(child, *rec);
     if (rec.error().sys_errno() != ESTALE || attempt >= 3) return rec.error();
   }
 }
 
 Result<Attr> FileSystem::GetAttr(InodeId ino) {
   ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
-  return rec.ToAttr(ino);
+  return impl_->AttrOf(ino, rec);
 }
 
 Result<uint32_t> FileSystem::Access(const Cred& cred, InodeId ino, uint32_t mask) {

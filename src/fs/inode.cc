@@ -73,8 +73,8 @@ Attr InodeRecord::ToAttr(InodeId ino) const {
       break;
     case FileType::kRegular:
       a.size = size;
-      // Apparent size in 4 KiB units: holes are not subtracted (the engine
-      // does not report per-file allocation yet; see StatFs).
+      // Apparent size in 4 KiB units, an upper bound; FileSystem::Impl::AttrOf
+      // replaces it with the bytes the engine stored (holes left out).
       a.used = size > kMaxFileSize - 4095 ? size : (size + 4095) / 4096 * 4096;
       break;
     case FileType::kSymlink:

@@ -69,6 +69,9 @@ struct FileSystem::Impl {
 
   // The inode record; ESTALE if it does not exist, kCorruption if damaged.
   Result<InodeRecord> Load(InodeId ino);
+  // rec.ToAttr(ino), with a regular file's `used` from the bytes the engine
+  // has stored for it (so holes are not charged), in 4 KiB units.
+  Attr AttrOf(InodeId ino, const InodeRecord& rec);
   static void Store(engine::Transaction* txn, InodeId ino, const InodeRecord& rec);
 
   Status CheckWritable() const {

@@ -36,7 +36,7 @@ Result<ReadDirResult> FileSystem::ReadDir(const Cred& cred, InodeId dir, uint64_
     for (DirEntry& e : out.entries) {
       auto attr = impl_->Load(e.ino);
       if (attr.ok()) {
-        e.attr = attr->ToAttr(e.ino);
+        e.attr = impl_->AttrOf(e.ino, *attr);
       } else if (attr.error().sys_errno() != ESTALE) {
         return attr.error();
       }

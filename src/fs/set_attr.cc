@@ -12,7 +12,7 @@ Result<Attr> FileSystem::SetAttr(const Cred& cred, InodeId ino, const SetAttrReq
   ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
   const bool any = req.mode || req.uid || req.gid || req.size ||
                    req.atime_set != TimeSet::kUnchanged || req.mtime_set != TimeSet::kUnchanged;
-  if (!any) return rec.ToAttr(ino);
+  if (!any) return impl_->AttrOf(ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->CheckWritable());
 
   // Check everything before changing anything.
@@ -66,7 +66,7 @@ Result<Attr> FileSystem::SetAttr(const Cred& cred, InodeId ino, const SetAttrReq
   rec.ctime = now;
   Impl::Store(&txn, ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
-  return rec.ToAttr(ino);
+  return impl_->AttrOf(ino, rec);
 }
 
 }  // namespace zerofs::fs

@@ -1,10 +1,8 @@
 // libFuzzer target for the NBD decoders: client flags, option headers and
 // payloads (handshake), request headers and their validation (transmission),
-// and the reply encoders fed with decoded values. Not built by CMake:
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I src \
-//     src/nbd/nbd_fuzz.cc src/nbd/wire.cc src/nbd/option_parser.cc \
-//     src/nbd/request.cc src/nbd/replies.cc src/nbd/errors.cc -o nbd_fuzz
-//   ./nbd_fuzz -max_total_time=60 [corpus dir]
+// and the reply encoders fed with decoded values. Built by
+// fuzz/CMakeLists.txt (ZEROFS_FUZZ=ON, clang); scripts/fuzz.sh 60 nbd_fuzz
+// runs it for 60 s from the seeds in fuzz_corpus/.
 // The input is read twice: as a handshake stream (4 bytes of client flags,
 // then option header + payload, ...) and as a transmission stream
 // (28-byte request headers). Besides not crashing, the decoders must keep

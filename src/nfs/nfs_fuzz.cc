@@ -1,11 +1,8 @@
 // libFuzzer target: record marking, the RPC call header and every
 // procedure's argument decoder (NFS v3, MOUNT v3, portmapper v2). Input: a
-// byte stream as read from a socket. Build and run (from the repository):
-//
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-//     src/nfs/nfs_fuzz.cc src/nfs/xdr.cc src/nfs/record.cc src/nfs/rpc.cc \
-//     src/nfs/nfs3_args.cc src/nfs/file_handle.cc src/base/result.cc -o nfs_fuzz
-//   ./nfs_fuzz -max_total_time=60 -max_len=4096 CORPUS_DIR
+// byte stream as read from a socket. Built by fuzz/CMakeLists.txt
+// (ZEROFS_FUZZ=ON, clang); scripts/fuzz.sh 60 nfs_fuzz runs it for 60 s from
+// the seeds in fuzz/corpus/nfs_fuzz.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -53,13 +53,33 @@ HandlerResult Handle(RequestContext& c, const Tgetattr& m) {
   return r;
 }
 
+namespace {
+
+// Is `m` a mode change from someone other than the owner or root that only
+// clears S_ISUID/S_ISGID? The Linux client turns the kernel's "kill set-id
+// bits before a truncate or write by a non-owner" into such a Tsetattr
+// (with the size, for a truncate). chmod rules would refuse it (EPERM); the
+// fs clears those bits itself on the truncate or write that follows.
+Result<bool> IsSetidKill(RequestContext& c, const Fid& fid, const Tsetattr& m) {
+  if (!(m.valid & kSetattrMode) || fid.cred.is_root()) return false;
+  ZFS_ASSIGN_OR_RETURN(fs::Attr a, c.fs->GetAttr(fid.ino));
+  if (a.uid == fid.cred.uid) return false;
+  const uint32_t cur = a.full_mode() & 07777;
+  const uint32_t want = m.mode & 07777;
+  const uint32_t cleared = cur & ~want;
+  return (want & ~cur) == 0 && cleared != 0 && (cleared & ~06000u) == 0;
+}
+
+}  // namespace
+
 // ATIME/MTIME without ATIME_SET/MTIME_SET mean "now" (server clock); with
 // them the time in the message. A lone CTIME bit has nothing to change
 // besides ctime itself, which the fs sets whenever anything changes.
 HandlerResult Handle(RequestContext& c, const Tsetattr& m) {
   ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
   fs::SetAttrRequest req;
-  if (m.valid & kSetattrMode) req.mode = m.mode & 07777;
+  ZFS_ASSIGN_OR_RETURN(bool setid_kill, IsSetidKill(c, *fid, m));
+  if ((m.valid & kSetattrMode) && !setid_kill) req.mode = m.mode & 07777;
   if (m.valid & kSetattrUid) req.uid = m.uid;
   if (m.valid & kSetattrGid) req.gid = m.gid;
   if (m.valid & kSetattrSize) req.size = m.size;

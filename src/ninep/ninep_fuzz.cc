@@ -2,8 +2,8 @@
 // to a message or an error, never crash or read out of bounds; whatever
 // decodes must re-encode to the same frame (the codec is canonical).
 //
-// Build (clang): clang++ -std=c++20 -fsanitize=fuzzer,address -Isrc \
-//   src/ninep/ninep_fuzz.cc src/ninep/codec.cc src/ninep/wire.cc src/base/result.cc
+// Built by fuzz/CMakeLists.txt (ZEROFS_FUZZ=ON, clang); run with
+// scripts/fuzz.sh [SECONDS] ninep_fuzz (seeds in fuzz/corpus/ninep_fuzz).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

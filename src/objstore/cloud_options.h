@@ -3,7 +3,7 @@
 // given": the backend then falls back to the standard environment variables
 // (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION /
 // AWS_DEFAULT_REGION, AWS_ENDPOINT_URL; AZURE_STORAGE_ACCOUNT_NAME,
-// AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_SAS_TOKEN).
+// AZURE_STORAGE_ACCOUNT_KEY, AZURE_STORAGE_SAS_TOKEN, AZURE_STORAGE_ENDPOINT).
 //
 // Never log these values.
 #pragma once
@@ -27,6 +27,7 @@ struct AzureOptions {
   std::string account_key;  // base64 Shared Key
   std::string sas_token;    // alternative to the key ("sv=...&sig=...")
   std::string endpoint;     // "http://127.0.0.1:10000/devstoreaccount1"; empty = Azure
+  bool allow_http = false;
 };
 
 struct GcpOptions {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "objstore/azure_config.h"
+#include "objstore/azure_store.h"
 #include "objstore/local_store.h"
 #include "objstore/s3_config.h"
 #include "objstore/s3_store.h"
@@ -84,11 +86,12 @@ Result<StorageUrl> ParseStorageUrl(std::string_view url) {
   if (url.starts_with("/")) return ParseLocal(url, url);
   size_t sep = url.find("://");
   if (sep == std::string_view::npos) {
-    return BadUrl(url, "expected file:///absolute/path, s3://, azure:// or gs://");
+    return BadUrl(url, "expected file:///absolute/path, s3://, azure:// (az://) or gs://");
   }
   std::string scheme = Lower(url.substr(0, sep));
   std::string_view rest = url.substr(sep + 3);
   if (scheme == "file") return ParseLocal(url, rest);
+  if (scheme == "az") scheme = "azure";
   if (scheme == "s3" || scheme == "azure" || scheme == "gs") {
     return ParseBucket(url, std::move(scheme), rest);
   }
@@ -113,8 +116,8 @@ Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url,
     return std::shared_ptr<ObjectStore>(S3Store::Open(std::move(config)));
   }
   if (url.scheme == "azure") {
-    return Error(Code::kInvalidArgument, url.scheme + ":// storage is not built yet (" +
-                                             url.ToString() + "); use file:// for now");
+    ZFS_ASSIGN_OR_RETURN(AzureConfig config, AzureConfigFor(url, cloud.azure));
+    return std::shared_ptr<ObjectStore>(AzureStore::Open(std::move(config)));
   }
   return Error(Code::kInvalidArgument, "unsupported storage URL scheme '" + url.scheme + "' in " +
                                            url.ToString() +

@@ -2,7 +2,8 @@
 //
 //   file:///abs/path  or  /abs/path   a local directory (LocalStore)
 //   s3://bucket[/prefix]              S3 or S3-compatible ([aws] settings)
-//   azure://container[/prefix]        Azure Blob ([azure] settings)
+//   azure://container[/prefix]        Azure Blob ([azure] settings); az:// is
+//                                     the same (ToString() spells it azure://)
 //   gs://bucket[/prefix]              Google Cloud Storage ([gcp] settings)
 //
 // URLs never carry credentials; those come from the config sections.
@@ -33,8 +34,7 @@ struct StorageUrl {
 Result<StorageUrl> ParseStorageUrl(std::string_view url);
 
 // Opens the store `url` names, with credentials from `cloud` for the cloud
-// schemes (file://, s3://, gs://; azure:// fails with kInvalidArgument saying
-// it is not built yet). Does no network I/O.
+// schemes. Does no network I/O.
 Result<std::shared_ptr<ObjectStore>> OpenObjectStore(const StorageUrl& url,
                                                      const CloudOptions& cloud = {});
 

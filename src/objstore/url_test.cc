@@ -55,6 +55,9 @@ TEST(StorageUrlTest, BucketUrls) {
   EXPECT_EQ(azure.scheme, "azure");
   EXPECT_EQ(azure.bucket, "container");
   EXPECT_EQ(azure.prefix, "zerofs");
+  StorageUrl az = MustParse("az://container/zerofs");
+  EXPECT_EQ(az.scheme, "azure");
+  EXPECT_EQ(az.ToString(), "azure://container/zerofs");
   EXPECT_EQ(MustParse("gs://b/p").ToString(), "gs://b/p");
 }
 
@@ -81,12 +84,18 @@ TEST(OpenObjectStoreTest, FileUrlOpensALocalStore) {
   EXPECT_EQ((*store)->Get("k")->data, "v");
 }
 
-TEST(OpenObjectStoreTest, AzureIsNotBuiltYet) {
-  auto store = OpenObjectStore(MustParse("azure://c"));
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.error().code(), Code::kInvalidArgument);
-  EXPECT_NE(store.error().context().find("storage is not built yet"), std::string::npos);
-  EXPECT_NE(store.error().context().find("azure://c"), std::string::npos);
+TEST(OpenObjectStoreTest, AzureOpensWithAKeyOrASasToken) {
+  CloudOptions cloud;
+  cloud.azure.account_name = "devstoreaccount1";
+  cloud.azure.account_key = "a2V5LWJ5dGVz";  // "key-bytes"
+  cloud.azure.endpoint = "http://127.0.0.1:9/devstoreaccount1";
+  cloud.azure.allow_http = true;
+  auto store = OpenObjectStore(MustParse("az://container/p"), cloud);
+  ASSERT_TRUE(store.ok()) << store.error().ToString();
+  EXPECT_EQ((*store)->Describe(), "azure://container/p");
+  cloud.azure.account_key.clear();
+  cloud.azure.sas_token = "?sv=2021-12-02&sig=abc";
+  EXPECT_TRUE(OpenObjectStore(MustParse("azure://container"), cloud).ok());
 }
 
 TEST(OpenObjectStoreTest, S3AndGcsOpenWithCredentials) {

@@ -38,9 +38,10 @@ bool Writable(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
 
 conformance::Features FsOps::features() {
   conformance::Features f;
-  f.names = {conformance::kFeatRoot,      conformance::kFeatXattr,    conformance::kFeatMknodDev,
-             conformance::kFeatSpecial,   conformance::kFeatAtime,    conformance::kFeatNsecTimes,
-             conformance::kFeatPunchHole, conformance::kFeatDirNlink, conformance::kFeatLinkMax};
+  f.names = {conformance::kFeatRoot,        conformance::kFeatXattr,    conformance::kFeatMknodDev,
+             conformance::kFeatSpecial,     conformance::kFeatAtime,    conformance::kFeatNsecTimes,
+             conformance::kFeatPunchHole,   conformance::kFeatDirNlink, conformance::kFeatLinkMax,
+             conformance::kFeatSparseBlocks};
   f.link_max = fs_->options().link_max;
   f.time_granularity_ns = 2'000'000;
   return f;

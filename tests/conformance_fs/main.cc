@@ -1,5 +1,6 @@
 // zerofs-conformance-fs: the conformance suite against the fs core in
-// process, on a real engine over a LocalStore in a temporary directory.
+// process, on a real engine over a LocalStore in a temporary directory (or
+// on S3 with ZEROFS_TEST_STORE=s3, see tests/support/test_store.h).
 //
 //   zerofs-conformance-fs [--filter SUBSTR] [--list] [--slow] [--verbose]
 //                         [--features a,b,-c]
@@ -12,8 +13,8 @@
 #include "fs/filesystem.h"
 #include "fs/fsck_tree.h"
 #include "fs_ops.h"
-#include "objstore/local_store.h"
 #include "runner.h"
+#include "test_store.h"
 
 namespace {
 
@@ -66,8 +67,9 @@ int main(int argc, char** argv) {
   if (mkdtemp(pattern.data()) == nullptr) return 2;
   const std::string dir = pattern;
   int rc = 2;
+  testing::TestStore test_store(dir + "/bucket");
   {
-    auto store = objstore::LocalStore::Open(dir + "/bucket");
+    auto store = test_store.Open();
     if (!store.ok()) {
       std::fprintf(stderr, "%s\n", store.error().ToString().c_str());
       return 2;
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
     filesystem->reset();
     (*engine)->Close().Ignore();
   }
+  test_store.Destroy();
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return rc;

@@ -7,7 +7,6 @@
 #include <filesystem>
 
 #include "crypto/key_file.h"
-#include "objstore/local_store.h"
 
 namespace zerofs::testing {
 
@@ -36,12 +35,14 @@ std::unique_ptr<TestEnv> TestEnv::Create(TestEnvOptions options) {
 
 TestEnv::~TestEnv() {
   CloseStack(true);
+  if (test_store_) test_store_->Destroy();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
 
 void TestEnv::OpenStack() {
-  auto store = objstore::LocalStore::Open(store_dir());
+  if (!test_store_) test_store_ = std::make_unique<TestStore>(store_dir());
+  auto store = test_store_->Open();
   if (!store.ok()) Die("open store", store.error());
   store_ = *store;
 

@@ -1,7 +1,7 @@
 // A complete ZeroFS stack for tests, in-process: a fresh temporary directory
 // holding a file:// store and the local index, an engine and a filesystem on
-// it. Protocol tests start their server on fs() and talk to it with real
-// clients (libnfs, libnbd, the 9P client).
+// it. ZEROFS_TEST_STORE=s3 puts the store on S3 instead (test_store.h). Protocol tests start their
+// server on fs() and talk to it with real clients (libnfs, libnbd, the 9P client).
 #pragma once
 
 #include <memory>
@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "fs/filesystem.h"
 #include "objstore/object_store.h"
+#include "test_store.h"
 
 namespace zerofs::testing {
 
@@ -31,7 +32,8 @@ class TestEnv {
   fs::FileSystem* fs() { return fs_.get(); }
   engine::Engine* engine() { return engine_.get(); }
   objstore::ObjectStore* store() { return store_.get(); }
-  // Root of the temporary directory; the store is under dir()/store.
+  // Root of the temporary directory; the store is under dir()/store (when
+  // it is a local one).
   const std::string& dir() const { return dir_; }
   std::string store_dir() const { return dir_ + "/store"; }
   std::string index_dir() const { return dir_ + "/index"; }
@@ -49,6 +51,7 @@ class TestEnv {
 
   TestEnvOptions options_;
   std::string dir_;
+  std::unique_ptr<TestStore> test_store_;
   std::shared_ptr<objstore::ObjectStore> store_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<fs::FileSystem> fs_;

@@ -34,6 +34,7 @@
 
 #include "crypto/key_file.h"
 #include "engine/engine.h"
+#include "engine/fsck.h"
 #include "fs/filesystem.h"
 #include "fs/fsck_tree.h"
 #include "objstore/local_store.h"
@@ -94,6 +95,11 @@ Stack OpenStack(const std::string& dir, bool fast_timers) {
   o.flush_interval = std::chrono::milliseconds(fast_timers ? 150 : 0);
   o.snapshot_interval = std::chrono::milliseconds(fast_timers ? 600 : 0);
   o.kdf = crypto::KdfParams::Interactive();
+  // Garbage collection runs (and is killed) constantly during the workload.
+  o.gc_enabled = fast_timers;
+  o.gc_interval = std::chrono::milliseconds(250);
+  o.gc_dead_ratio = 0.3;
+  o.gc_reader_grace = std::chrono::milliseconds(0);
   Stack s;
   s.engine = Check(engine::Engine::Open(std::move(o)), "open engine");
   s.fs = Check(FileSystem::Open(s.engine.get(), fs::FsOptions{}), "open filesystem");
@@ -237,6 +243,11 @@ size_t Verify(const std::string& dir) {
   }
   auto report = Check(fs::CheckConsistency(s.engine.get()), "consistency check");
   if (!report.ok()) Die("tree inconsistent: " + report.ToString());
+  auto store = Check(engine::CheckStore(s.engine.get(), nullptr), "store check");
+  if (!store.ok()) Die("store check: " + store.problems[0]);
+  std::printf("crash-test: store check clean: %llu segment objects, %llu frames verified\n",
+              static_cast<unsigned long long>(store.segments),
+              static_cast<unsigned long long>(store.frames_verified));
   Check(s.engine->Close(), "close");
   return allowed.size();
 }

@@ -21,8 +21,10 @@ free_port() {
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/zerofs-nbd.XXXXXX")
 server_pid=
 cleanup() {
-  stop_server
+  [ -n "${ext4_mnt:-}" ] && umount "$ext4_mnt" 2>/dev/null
+  [ -n "${loop_dev:-}" ] && losetup -d "$loop_dev" 2>/dev/null
   [ -n "${fuse_dir:-}" ] && fusermount3 -u "$fuse_dir" 2>/dev/null
+  stop_server
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -1,0 +1,76 @@
+// Handle re-opening and the table of open handles.
+#include "mount/handles.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+
+#include "mount/remote.h"
+
+namespace zerofs::mount {
+
+Result<uint32_t> Handle::Fid(Remote& remote, const Link& link) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (generation_ == link.generation) return fid_;
+  auto path = remote.nodes().PathOf(node_);
+  if (!path.ok()) return Error::Posix(ESTALE, "open file has no name to reopen it by");
+  ZFS_ASSIGN_OR_RETURN(uint32_t fid, remote.WalkPath(link, uid_, *path));
+  auto opened =
+      link.client->Lopen(fid, flags_ & ~static_cast<uint32_t>(O_CREAT | O_EXCL | O_TRUNC));
+  if (!opened.ok()) {
+    link.client->Clunk(fid).Ignore();
+    return opened.error();
+  }
+  fid_ = fid;
+  generation_ = link.generation;
+  return fid_;
+}
+
+void Handle::Close(const Link& link) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (generation_ == link.generation) link.client->Clunk(fid_).Ignore();
+}
+
+Handle* HandleTable::Add(std::shared_ptr<Handle> h) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Handle* raw = h.get();
+  by_node_.emplace(raw->node(), raw);
+  all_[raw] = std::move(h);
+  return raw;
+}
+
+std::shared_ptr<Handle> HandleTable::Remove(Handle* h) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = all_.find(h);
+  if (it == all_.end()) return nullptr;
+  std::shared_ptr<Handle> owned = std::move(it->second);
+  all_.erase(it);
+  auto range = by_node_.equal_range(h->node());
+  for (auto i = range.first; i != range.second; ++i) {
+    if (i->second == h) {
+      by_node_.erase(i);
+      break;
+    }
+  }
+  if (by_node_.count(h->node()) == 0) locked_nodes_.erase(h->node());
+  return owned;
+}
+
+std::shared_ptr<Handle> HandleTable::AnyOf(uint64_t node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_node_.find(node);
+  if (it == by_node_.end()) return nullptr;
+  return all_[it->second];
+}
+
+void HandleTable::NoteLocked(uint64_t node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  locked_nodes_.insert(node);
+}
+
+bool HandleTable::EverLocked(uint64_t node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return locked_nodes_.count(node) != 0;
+}
+
+}  // namespace zerofs::mount

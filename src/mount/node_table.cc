@@ -1,0 +1,142 @@
+// NodeTable: node ids, their paths, rename and unlink bookkeeping.
+#include "mount/node_table.h"
+
+#include <algorithm>
+#include <cerrno>
+
+namespace zerofs::mount {
+
+namespace {
+
+// Whether `path` is `prefix` or below it.
+bool Under(const std::string& path, const std::string& prefix) {
+  if (prefix.empty()) return true;
+  if (!path.starts_with(prefix)) return false;
+  return path.size() == prefix.size() || path[prefix.size()] == '/';
+}
+
+}  // namespace
+
+std::string JoinPath(const std::string& dir, const std::string& name) {
+  return dir.empty() ? name : dir + "/" + name;
+}
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (slash > start) names.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return names;
+}
+
+NodeTable::NodeTable() {
+  // The root is never forgotten and is always "".
+  nodes_[kRootNode] = Node{0, 1, {""}};
+  by_path_[""] = kRootNode;
+}
+
+uint64_t NodeTable::Remember(const std::string& path, uint64_t qid_path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (path.empty()) return kRootNode;
+  // Another file may have taken this name since (replaced by another client).
+  auto old = by_path_.find(path);
+  if (old != by_path_.end()) {
+    auto n = nodes_.find(old->second);
+    if (n != nodes_.end() && n->second.qid_path != qid_path) DropPathLocked(path);
+  }
+  uint64_t id;
+  auto q = by_qid_.find(qid_path);
+  if (q != by_qid_.end()) {
+    id = q->second;
+  } else {
+    id = next_id_++;
+    nodes_[id] = Node{qid_path, 0, {}};
+    by_qid_[qid_path] = id;
+  }
+  Node& node = nodes_[id];
+  node.lookups++;
+  auto& paths = node.paths;
+  if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+    // The newest name first: the likeliest to still be valid.
+    paths.insert(paths.begin(), path);
+  } else if (paths.front() != path) {
+    std::erase(paths, path);
+    paths.insert(paths.begin(), path);
+  }
+  by_path_[path] = id;
+  return id;
+}
+
+void NodeTable::Forget(uint64_t id, uint64_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (id == kRootNode) return;
+  auto it = nodes_.find(id);
+  if (it == nodes_.end()) return;
+  Node& node = it->second;
+  node.lookups = n >= node.lookups ? 0 : node.lookups - n;
+  if (node.lookups > 0) return;
+  for (const auto& p : node.paths) {
+    auto bp = by_path_.find(p);
+    if (bp != by_path_.end() && bp->second == id) by_path_.erase(bp);
+  }
+  auto q = by_qid_.find(node.qid_path);
+  if (q != by_qid_.end() && q->second == id) by_qid_.erase(q);
+  nodes_.erase(it);
+}
+
+Result<std::string> NodeTable::PathOf(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = nodes_.find(id);
+  if (it == nodes_.end()) return Error::Posix(ESTALE, "unknown node");
+  if (it->second.paths.empty()) return Error::Posix(ENOENT, "node has no name left");
+  return it->second.paths.front();
+}
+
+Result<std::string> NodeTable::ChildPath(uint64_t parent, const std::string& name) {
+  ZFS_ASSIGN_OR_RETURN(std::string dir, PathOf(parent));
+  return JoinPath(dir, name);
+}
+
+void NodeTable::DropPathLocked(const std::string& path) {
+  auto bp = by_path_.find(path);
+  if (bp == by_path_.end()) return;
+  auto n = nodes_.find(bp->second);
+  if (n != nodes_.end()) std::erase(n->second.paths, path);
+  by_path_.erase(bp);
+}
+
+void NodeTable::Unlinked(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DropPathLocked(path);
+}
+
+void NodeTable::Renamed(const std::string& from, const std::string& to) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (from == to) return;
+  // Whatever `to` named is gone (an empty directory at most, so no children).
+  DropPathLocked(to);
+  std::vector<std::pair<std::string, uint64_t>> moved;
+  for (auto it = by_path_.begin(); it != by_path_.end();) {
+    if (Under(it->first, from) && !it->first.empty()) {
+      moved.emplace_back(it->first, it->second);
+      it = by_path_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& [old_path, id] : moved) {
+    std::string new_path = to + old_path.substr(from.size());
+    auto n = nodes_.find(id);
+    if (n == nodes_.end()) continue;
+    for (auto& p : n->second.paths) {
+      if (p == old_path) p = new_path;
+    }
+    by_path_[new_path] = id;
+  }
+}
+
+}  // namespace zerofs::mount

@@ -1,0 +1,230 @@
+// FUSE operations on names and attributes: lookup, forget, getattr, setattr,
+// readlink, mknod, mkdir, symlink, link, unlink, rmdir, rename.
+#include <fcntl.h>
+#include <sys/sysmacros.h>
+
+#include <cerrno>
+#include <string>
+
+#include "mount/attr.h"
+#include "mount/context.h"
+
+namespace zerofs::mount {
+
+namespace {
+
+using ninep::Client;
+using ninep::Rgetattr;
+
+// Counts a kernel reference to the file at `path` and answers the lookup.
+void ReplyEntry(fuse_req_t req, const std::string& path, const Rgetattr& a) {
+  MountContext& m = Ctx(req);
+  fuse_entry_param e{};
+  e.ino = m.nodes.Remember(path, a.qid.path);
+  e.attr = ToStat(a);
+  e.attr_timeout = m.options.attr_timeout;
+  e.entry_timeout = m.options.entry_timeout;
+  if (fuse_reply_entry(req, &e) != 0) m.nodes.Forget(e.ino, 1);
+}
+
+// Attributes of entry `name` of the directory open as `dfid`.
+Result<Rgetattr> StatChild(Client& c, uint32_t dfid, const std::string& name) {
+  ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dfid, {name}));
+  FidGuard guard(&c, fid);
+  return c.Getattr(fid, ninep::kGetattrBasic);
+}
+
+void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  if (NameTooLong(req, name)) return;
+  MountContext& m = Ctx(req);
+  auto path = m.nodes.ChildPath(parent, name);
+  if (!path.ok()) return ReplyError(req, path.error());
+  auto a = m.remote.AtPath(CallerUid(req), *path, [](Client& c, uint32_t fid) {
+    return c.Getattr(fid, ninep::kGetattrBasic);
+  });
+  if (!a.ok()) return ReplyError(req, a.error());
+  ReplyEntry(req, *path, *a);
+}
+
+void Forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+  Ctx(req).nodes.Forget(ino, nlookup);
+  fuse_reply_none(req);
+}
+
+void ForgetMulti(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
+  for (size_t i = 0; i < count; i++) Ctx(req).nodes.Forget(forgets[i].ino, forgets[i].nlookup);
+  fuse_reply_none(req);
+}
+
+void Getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  auto a = AtNode(req, ino, fi,
+                  [](Client& c, uint32_t fid) { return c.Getattr(fid, ninep::kGetattrBasic); });
+  if (!a.ok()) return ReplyError(req, a.error());
+  struct stat st = ToStat(*a);
+  fuse_reply_attr(req, &st, Ctx(req).options.attr_timeout);
+}
+
+void Setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
+  ninep::Tsetattr t = ToSetattr(*attr, to_set);
+  uint32_t uid = CallerUid(req);
+  auto a = AtNode(req, ino, fi, [&](Client& c, uint32_t fid) -> Result<Rgetattr> {
+    ninep::Tsetattr request = t;
+    request.fid = fid;
+    if ((request.valid & ninep::kSetattrMode) && uid != 0) {
+      // The kernel clears set-user/group-ID bits before a write or truncate
+      // by sending a chmod, which the server refuses to a non-owner; the
+      // server clears them itself on write and truncate, so drop it.
+      ZFS_ASSIGN_OR_RETURN(Rgetattr now, c.Getattr(fid, ninep::kGetattrBasic));
+      uint32_t kept = now.mode & 07777 & ~static_cast<uint32_t>(S_ISUID | S_ISGID);
+      if (now.uid != uid && (now.mode & (S_ISUID | S_ISGID)) && (request.mode & 07777) == kept) {
+        request.valid &= ~ninep::kSetattrMode;
+      }
+    }
+    if (request.valid != 0) ZFS_RETURN_IF_ERROR(c.Setattr(request));
+    return c.Getattr(fid, ninep::kGetattrBasic);
+  });
+  if (!a.ok()) return ReplyError(req, a.error());
+  struct stat st = ToStat(*a);
+  fuse_reply_attr(req, &st, Ctx(req).options.attr_timeout);
+}
+
+void Readlink(fuse_req_t req, fuse_ino_t ino) {
+  auto target = AtNode(req, ino, nullptr, [](Client& c, uint32_t fid) { return c.Readlink(fid); });
+  if (!target.ok()) return ReplyError(req, target.error());
+  fuse_reply_readlink(req, target->c_str());
+}
+
+// Creates `name` in `parent` with `make(client, dfid)` and answers with its
+// entry.
+template <typename F>
+void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
+  if (NameTooLong(req, name)) return;
+  MountContext& m = Ctx(req);
+  auto dir = m.nodes.PathOf(parent);
+  if (!dir.ok()) return ReplyError(req, dir.error());
+  std::string child = name;
+  auto a = m.remote.AtPath(CallerUid(req), *dir, [&](Client& c, uint32_t dfid) -> Result<Rgetattr> {
+    ZFS_RETURN_IF_ERROR(make(c, dfid));
+    return StatChild(c, dfid, child);
+  });
+  if (!a.ok()) return ReplyError(req, a.error());
+  ReplyEntry(req, JoinPath(*dir, child), *a);
+}
+
+void Mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
+  uint32_t gid = CallerGid(req);
+  MakeEntry(req, parent, name, [&](Client& c, uint32_t dfid) -> Status {
+    ZFS_RETURN_IF_ERROR(c.Mknod(dfid, name, mode, major(rdev), minor(rdev), gid));
+    return OkStatus();
+  });
+}
+
+void Mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
+  uint32_t gid = CallerGid(req);
+  MakeEntry(req, parent, name, [&](Client& c, uint32_t dfid) -> Status {
+    ZFS_RETURN_IF_ERROR(c.Mkdir(dfid, name, mode & 07777, gid));
+    return OkStatus();
+  });
+}
+
+void Symlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
+  uint32_t gid = CallerGid(req);
+  MakeEntry(req, parent, name, [&](Client& c, uint32_t dfid) -> Status {
+    ZFS_RETURN_IF_ERROR(c.Symlink(dfid, name, target, gid));
+    return OkStatus();
+  });
+}
+
+void MakeLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* newname) {
+  if (NameTooLong(req, newname)) return;
+  MountContext& m = Ctx(req);
+  auto from = m.nodes.PathOf(ino);
+  auto dir = m.nodes.PathOf(newparent);
+  if (!from.ok()) return ReplyError(req, from.error());
+  if (!dir.ok()) return ReplyError(req, dir.error());
+  uint32_t uid = CallerUid(req);
+  std::string name = newname;
+  auto a = m.conn.Run([&](const Link& link) -> Result<Rgetattr> {
+    Client& c = *link.client;
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *from));
+    FidGuard file(&c, fid);
+    ZFS_ASSIGN_OR_RETURN(uint32_t dfid, m.remote.WalkPath(link, uid, *dir));
+    FidGuard d(&c, dfid);
+    ZFS_RETURN_IF_ERROR(c.Link(dfid, fid, name));
+    return c.Getattr(fid, ninep::kGetattrBasic);
+  });
+  if (!a.ok()) return ReplyError(req, a.error());
+  ReplyEntry(req, JoinPath(*dir, name), *a);
+}
+
+void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags) {
+  if (NameTooLong(req, name)) return;
+  MountContext& m = Ctx(req);
+  auto dir = m.nodes.PathOf(parent);
+  if (!dir.ok()) return ReplyError(req, dir.error());
+  std::string child = name;
+  Status s = m.remote.AtPath(CallerUid(req), *dir, [&](Client& c, uint32_t dfid) -> Status {
+    Status st = c.Unlinkat(dfid, child, flags);
+    if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
+    // Servers without Tunlinkat (diod): Tremove of the walked file.
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dfid, {child}));
+    return c.Remove(fid);
+  });
+  if (s.ok()) m.nodes.Unlinked(JoinPath(*dir, child));
+  ReplyStatus(req, s);
+}
+
+void Unlink(fuse_req_t req, fuse_ino_t parent, const char* name) { Remove(req, parent, name, 0); }
+
+void Rmdir(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  Remove(req, parent, name, AT_REMOVEDIR);
+}
+
+void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newparent,
+            const char* newname, unsigned int flags) {
+  // RENAME_NOREPLACE and RENAME_EXCHANGE have no 9P2000.L message.
+  if (flags != 0) return (void)fuse_reply_err(req, EINVAL);
+  if (NameTooLong(req, name) || NameTooLong(req, newname)) return;
+  MountContext& m = Ctx(req);
+  auto from_dir = m.nodes.PathOf(parent);
+  auto to_dir = m.nodes.PathOf(newparent);
+  if (!from_dir.ok()) return ReplyError(req, from_dir.error());
+  if (!to_dir.ok()) return ReplyError(req, to_dir.error());
+  uint32_t uid = CallerUid(req);
+  std::string old_name = name, new_name = newname;
+  Status s = m.conn.Run([&](const Link& link) -> Status {
+    Client& c = *link.client;
+    ZFS_ASSIGN_OR_RETURN(uint32_t ofid, m.remote.WalkPath(link, uid, *from_dir));
+    FidGuard o(&c, ofid);
+    ZFS_ASSIGN_OR_RETURN(uint32_t nfid, m.remote.WalkPath(link, uid, *to_dir));
+    FidGuard n(&c, nfid);
+    Status st = c.Renameat(ofid, old_name, nfid, new_name);
+    if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
+    // Servers without Trenameat (diod): Trename of the walked file.
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(ofid, {old_name}));
+    FidGuard f(&c, fid);
+    return c.Rename(fid, nfid, new_name);
+  });
+  if (s.ok()) m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
+  ReplyStatus(req, s);
+}
+
+}  // namespace
+
+void AddEntryOps(fuse_lowlevel_ops* ops) {
+  ops->lookup = Lookup;
+  ops->forget = Forget;
+  ops->forget_multi = ForgetMulti;
+  ops->getattr = Getattr;
+  ops->setattr = Setattr;
+  ops->readlink = Readlink;
+  ops->mknod = Mknod;
+  ops->mkdir = Mkdir;
+  ops->symlink = Symlink;
+  ops->link = MakeLink;
+  ops->unlink = Unlink;
+  ops->rmdir = Rmdir;
+  ops->rename = Rename;
+}
+
+}  // namespace zerofs::mount

@@ -1,0 +1,188 @@
+// FUSE operations on open files: open, create, read, write, flush, release,
+// fsync.
+#include <fcntl.h>
+
+#include <cerrno>
+#include <string>
+
+#include "mount/attr.h"
+#include "mount/context.h"
+#include "mount/lock_owner.h"
+
+namespace zerofs::mount {
+
+namespace {
+
+using ninep::Client;
+
+// The flags the server opens with. With the kernel's write-back cache the
+// kernel reads pages of files opened write-only and positions O_APPEND
+// writes itself, so the server file is opened read-write (when allowed) and
+// without O_APPEND.
+uint32_t ServerFlags(const MountContext& m, int flags, bool widen) {
+  uint32_t f = static_cast<uint32_t>(flags);
+  if (m.options.writeback_cache) {
+    f &= ~static_cast<uint32_t>(O_APPEND);
+    if (widen && (f & O_ACCMODE) == O_WRONLY) f = (f & ~O_ACCMODE) | O_RDWR;
+  }
+  return f;
+}
+
+void SetOpenFlags(const MountContext& m, fuse_file_info* fi) {
+  fi->keep_cache = 0;
+  fi->direct_io = 0;
+  (void)m;
+}
+
+void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  auto path = m.nodes.PathOf(ino);
+  if (!path.ok()) return ReplyError(req, path.error());
+  uint32_t uid = CallerUid(req);
+  uint32_t flags = ServerFlags(m, fi->flags, true);
+  auto open = [&](uint32_t f) {
+    return m.conn.Run([&](const Link& link) -> Result<Handle*> {
+      ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *path));
+      FidGuard guard(link.client.get(), fid);
+      ZFS_RETURN_IF_ERROR(link.client->Lopen(fid, f));
+      return m.handles.Add(std::make_shared<Handle>(ino, uid, f, link, guard.Release()));
+    });
+  };
+  auto h = open(flags);
+  uint32_t narrow = ServerFlags(m, fi->flags, false);
+  if (!h.ok() && h.error().sys_errno() == EACCES && narrow != flags) h = open(narrow);
+  if (!h.ok()) return ReplyError(req, h.error());
+  fi->fh = reinterpret_cast<uintptr_t>(*h);
+  SetOpenFlags(m, fi);
+  if (fuse_reply_open(req, fi) != 0) {
+    auto owned = m.handles.Remove(*h);
+    if (auto link = m.conn.Current()) owned->Close(*link);
+  }
+}
+
+void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
+  if (NameTooLong(req, name)) return;
+  MountContext& m = Ctx(req);
+  auto dir = m.nodes.PathOf(parent);
+  if (!dir.ok()) return ReplyError(req, dir.error());
+  uint32_t uid = CallerUid(req), gid = CallerGid(req);
+  std::string child = name;
+  std::string path = JoinPath(*dir, child);
+  uint32_t flags = ServerFlags(m, fi->flags, true) | O_CREAT;
+  fuse_entry_param e{};
+  auto h = m.conn.Run([&](const Link& link) -> Result<Handle*> {
+    Client& c = *link.client;
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *dir));
+    FidGuard guard(&c, fid);
+    // Tlcreate turns the directory fid into the new file's open fid.
+    ZFS_RETURN_IF_ERROR(c.Lcreate(fid, child, flags, mode & 07777, gid));
+    ZFS_ASSIGN_OR_RETURN(ninep::Rgetattr a, c.Getattr(fid, ninep::kGetattrBasic));
+    e.ino = m.nodes.Remember(path, a.qid.path);
+    e.attr = ToStat(a);
+    return m.handles.Add(std::make_shared<Handle>(e.ino, uid, flags, link, guard.Release()));
+  });
+  if (!h.ok()) return ReplyError(req, h.error());
+  e.attr_timeout = m.options.attr_timeout;
+  e.entry_timeout = m.options.entry_timeout;
+  fi->fh = reinterpret_cast<uintptr_t>(*h);
+  SetOpenFlags(m, fi);
+  if (fuse_reply_create(req, &e, fi) != 0) {
+    m.nodes.Forget(e.ino, 1);
+    auto owned = m.handles.Remove(*h);
+    if (auto link = m.conn.Current()) owned->Close(*link);
+  }
+}
+
+void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  auto data = WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) -> Result<std::string> {
+    std::string out;
+    while (out.size() < size) {
+      ZFS_ASSIGN_OR_RETURN(std::string chunk, c.Read(fid, static_cast<uint64_t>(off) + out.size(),
+                                                     static_cast<uint32_t>(size - out.size())));
+      if (chunk.empty()) break;
+      if (out.empty()) {
+        out = std::move(chunk);
+      } else {
+        out += chunk;
+      }
+    }
+    return out;
+  });
+  if (!data.ok()) return ReplyError(req, data.error());
+  fuse_reply_buf(req, data->data(), data->size());
+}
+
+void Write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t off,
+           fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  std::string_view data(buf, size);
+  auto written = WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) -> Result<size_t> {
+    size_t done = 0;
+    while (done < data.size()) {
+      ZFS_ASSIGN_OR_RETURN(uint32_t n,
+                           c.Write(fid, static_cast<uint64_t>(off) + done, data.substr(done)));
+      if (n == 0) break;
+      done += n;
+    }
+    return done;
+  });
+  if (!written.ok()) return ReplyError(req, written.error());
+  HandleOf(fi)->set_wrote();
+  if (*written == 0 && size > 0) return (void)fuse_reply_err(req, EIO);
+  fuse_reply_write(req, *written);
+}
+
+// Closing any descriptor drops the caller's POSIX locks on the file.
+void Flush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  // The kernel has written its cached pages by now; the server may have
+  // changed the mode (cleared S_ISUID/S_ISGID) on those writes, which the
+  // kernel's cached attributes do not show.
+  if (HandleOf(fi)->wrote() && m.session != nullptr) {
+    fuse_lowlevel_notify_inval_inode(m.session, ino, -1, 0);
+  }
+  if (!m.handles.EverLocked(ino)) return (void)fuse_reply_err(req, 0);
+  Status s = WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) -> Status {
+    ninep::Tlock t;
+    t.fid = fid;
+    t.type = ninep::kLockTypeUnlock;
+    t.proc_id = ProcIdOf(fi->lock_owner);
+    t.client_id = m.client_id;
+    ZFS_RETURN_IF_ERROR(c.Lock(t));
+    return OkStatus();
+  });
+  // The locks are gone with the server's session anyway if that is what failed.
+  (void)s;
+  fuse_reply_err(req, 0);
+}
+
+void Release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  auto owned = m.handles.Remove(HandleOf(fi));
+  if (owned) {
+    if (auto link = m.conn.Current()) owned->Close(*link);
+  }
+  fuse_reply_err(req, 0);
+}
+
+void Fsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  ReplyStatus(req, WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) {
+                return c.Fsync(fid, datasync != 0);
+              }));
+}
+
+}  // namespace
+
+void AddFileOps(fuse_lowlevel_ops* ops) {
+  ops->open = Open;
+  ops->create = Create;
+  ops->read = Read;
+  ops->write = Write;
+  ops->flush = Flush;
+  ops->release = Release;
+  ops->fsync = Fsync;
+}
+
+}  // namespace zerofs::mount

@@ -1,0 +1,57 @@
+// FUSE extended attribute operations over Txattrwalk/Txattrcreate.
+#include <cerrno>
+#include <string>
+
+#include "mount/context.h"
+
+namespace zerofs::mount {
+
+namespace {
+
+using ninep::Client;
+
+// size 0 asks for the length only; a value longer than `size` is ERANGE.
+void ReplyValue(fuse_req_t req, const Result<std::string>& v, size_t size) {
+  if (!v.ok()) return ReplyError(req, v.error());
+  if (size == 0) return (void)fuse_reply_xattr(req, v->size());
+  if (v->size() > size) return (void)fuse_reply_err(req, ERANGE);
+  fuse_reply_buf(req, v->data(), v->size());
+}
+
+void Setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
+              int flags) {
+  std::string_view v(value, size);
+  ReplyStatus(req, AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) {
+                return c.SetXattr(fid, name, v, static_cast<uint32_t>(flags));
+              }));
+}
+
+void Getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
+  ReplyValue(
+      req,
+      AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) { return c.GetXattr(fid, name); }),
+      size);
+}
+
+void Listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
+  // The 9P list is the NUL-terminated names, as listxattr(2) wants them.
+  ReplyValue(
+      req, AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) { return c.GetXattr(fid, ""); }),
+      size);
+}
+
+void Removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
+  ReplyStatus(req, AtNode(req, ino, nullptr,
+                          [&](Client& c, uint32_t fid) { return c.RemoveXattr(fid, name); }));
+}
+
+}  // namespace
+
+void AddXattrOps(fuse_lowlevel_ops* ops) {
+  ops->setxattr = Setxattr;
+  ops->getxattr = Getxattr;
+  ops->listxattr = Listxattr;
+  ops->removexattr = Removexattr;
+}
+
+}  // namespace zerofs::mount

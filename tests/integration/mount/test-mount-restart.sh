@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# test-mount-restart.sh ZEROFS
+#
+# A workload runs through one `zerofs mount` while the server is restarted
+# (SIGTERM, start again on the same port): it writes a tree of files and
+# verifies each, and keeps one file open across the restart, writing before
+# and after it. Everything must finish correctly through the same mount.
+set -u
+ZEROFS=${1:?usage: test-mount-restart.sh ZEROFS}
+. "$(dirname "$0")/mount-lib.sh"
+mount_require
+mount_setup restart
+mount_server
+MNT=$T/mnt
+mount_start "$MNT" -o reconnect_timeout=60 "127.0.0.1:$PORT" || { fail "mount"; exit 1; }
+PID=$MOUNT_PID
+
+mkdir -p "$T/src"
+for i in $(seq 1 60); do head -c $((i * 3001)) /dev/urandom > "$T/src/f$i"; done
+head -c 1000000 /dev/urandom > "$T/part1"
+head -c 1000000 /dev/urandom > "$T/part2"
+
+# The held-open file: first part now, second part after the restart.
+exec 3> "$MNT/held"
+cat "$T/part1" >&3 || fail "write to the held file before the restart"
+
+# The workload: copy and verify files one by one until told to stop (and at
+# least one full pass after the restart).
+workload() {
+  local pass=0 i
+  while :; do
+    pass=$((pass + 1))
+    mkdir -p "$MNT/tree/p$pass" || { echo "mkdir p$pass failed" >&2; return 1; }
+    for i in $(seq 1 60); do
+      cp "$T/src/f$i" "$MNT/tree/p$pass/f$i" || { echo "cp p$pass/f$i failed" >&2; return 1; }
+      cmp -s "$T/src/f$i" "$MNT/tree/p$pass/f$i" || { echo "p$pass/f$i differs" >&2; return 1; }
+    done
+    [ -f "$T/stop" ] && [ "$pass" -gt "$(cat "$T/stop")" ] && break
+  done
+  echo "$pass" > "$T/passes"
+}
+workload > "$T/workload.log" 2>&1 &
+WL=$!
+sleep 1
+before=$(ls "$MNT/tree" 2>/dev/null | wc -l)
+start=$(date +%s%N)
+e2e_zerofs_restart || fail "server restart"
+echo "server restarted in $(( ($(date +%s%N) - start) / 1000000 )) ms (workload had $before pass dirs)"
+# One more full pass after the restart, then stop.
+ls "$MNT/tree" | wc -l > "$T/stop"
+wait $WL
+wrc=$?
+if [ $wrc = 0 ]; then ok "workload finished across the restart ($(cat "$T/passes") passes)"; else fail "workload: $(cat "$T/workload.log")"; fi
+
+cat "$T/part2" >&3 || fail "write to the held file after the restart"
+exec 3>&-
+cat "$T/part1" "$T/part2" > "$T/held.expect"
+if cmp -s "$T/held.expect" "$MNT/held"; then ok "file held open across the restart"; else fail "held file content differs"; fi
+
+# Everything written is still there and intact.
+bad=0
+for d in "$MNT"/tree/p*; do
+  for i in $(seq 1 60); do
+    [ -f "$d/f$i" ] || continue
+    cmp -s "$T/src/f$i" "$d/f$i" || bad=$((bad + 1))
+  done
+done
+[ $bad = 0 ] && ok "tree verified after the restart" || fail "$bad files differ after the restart"
+
+mount_stop "$PID" "$MNT" && ok "SIGTERM unmounts"
+grep -q "reconnect\|connected to" "$T/mount.log" && ok "mount log shows the reconnect"
+e2e_zerofs_stop 30 || fail "zerofs run did not stop cleanly"
+echo "mount_restart: $failures failure(s)"
+[ $failures = 0 ]

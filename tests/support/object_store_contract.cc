@@ -1,0 +1,324 @@
+#include "object_store_contract.h"
+
+#include <atomic>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "objstore/probe.h"
+#include "objstore/retry_store.h"
+
+namespace zerofs::testing {
+
+using objstore::ByteRange;
+using objstore::PutMode;
+using objstore::PutOptions;
+
+std::string ContractBackendName(const ::testing::TestParamInfo<ContractBackend>& info) {
+  return info.param.name;
+}
+
+void ObjectStoreContractTest::SetUp() {
+  opened_ = GetParam().open(::testing::UnitTest::GetInstance()->current_test_info()->name());
+  if (!opened_.skip.empty()) GTEST_SKIP() << opened_.skip;
+  ASSERT_NE(opened_.store, nullptr);
+}
+
+void ObjectStoreContractTest::TearDown() {
+  if (opened_.store) {
+    auto all = opened_.store->ListAll("");
+    if (all.ok()) {
+      std::vector<std::string> keys;
+      for (const auto& o : *all) keys.push_back(o.key);
+      opened_.store->DeleteMany(keys).Ignore();
+    }
+  }
+  opened_.store.reset();
+  opened_.keep_alive.reset();
+}
+
+std::string ObjectStoreContractTest::MustPut(std::string_view key, std::string_view data,
+                                             PutOptions options) {
+  auto etag = store().Put(key, data, options);
+  EXPECT_TRUE(etag.ok()) << etag.error().ToString();
+  return etag.ok() ? *etag : "";
+}
+
+std::vector<std::string> ObjectStoreContractTest::Keys(std::string_view prefix) {
+  auto all = store().ListAll(prefix);
+  EXPECT_TRUE(all.ok()) << all.error().ToString();
+  std::vector<std::string> keys;
+  if (all.ok()) {
+    for (const auto& info : *all) keys.push_back(info.key);
+  }
+  return keys;
+}
+
+std::string ObjectStoreContractTest::Random(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    uint64_t v = rng();
+    std::memcpy(&s[i], &v, 8);
+  }
+  return s;
+}
+
+namespace {
+
+TEST_P(ObjectStoreContractTest, PutThenGetReturnsBytesAndUnquotedEtag) {
+  std::string etag = MustPut("manifest", "hello");
+  EXPECT_FALSE(etag.empty());
+  EXPECT_EQ(etag.find('"'), std::string::npos);
+  auto got = store().Get("manifest");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(got->data, "hello");
+  EXPECT_EQ(got->object_size, 5u);
+  EXPECT_EQ(got->etag, etag);
+  auto head = store().Head("manifest");
+  ASSERT_TRUE(head.ok()) << head.error().ToString();
+  EXPECT_EQ(head->key, "manifest");
+  EXPECT_EQ(head->size, 5u);
+  EXPECT_EQ(head->etag, etag);
+}
+
+TEST_P(ObjectStoreContractTest, EmptyObjectRoundTrips) {
+  MustPut("empty", "");
+  auto got = store().Get("empty");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(got->data, "");
+  EXPECT_EQ(got->object_size, 0u);
+  auto ranged = store().Get("empty", ByteRange{0, 10});
+  ASSERT_TRUE(ranged.ok()) << ranged.error().ToString();
+  EXPECT_EQ(ranged->data, "");
+  EXPECT_EQ(ranged->object_size, 0u);
+  EXPECT_EQ(store().Head("empty")->size, 0u);
+}
+
+TEST_P(ObjectStoreContractTest, BinaryAndOddKeysRoundTrip) {
+  std::string bytes = Random(100000, 7);
+  bytes[5] = '\0';
+  for (const char* key : {"a b/c+d", "x%41y", "amp&lt<gt>", "ünï/çødé", "q?r#s=t"}) {
+    MustPut(key, bytes);
+    auto got = store().Get(key);
+    ASSERT_TRUE(got.ok()) << key << ": " << got.error().ToString();
+    EXPECT_EQ(got->data, bytes) << key;
+    EXPECT_EQ(store().Head(key)->size, bytes.size()) << key;
+  }
+  std::vector<std::string> want = {"a b/c+d", "amp&lt<gt>", "q?r#s=t", "x%41y", "ünï/çødé"};
+  EXPECT_EQ(Keys(""), want);
+  for (const std::string& key : want) EXPECT_TRUE(store().Delete(key).ok()) << key;
+  EXPECT_TRUE(Keys("").empty());
+}
+
+TEST_P(ObjectStoreContractTest, OverwriteReplacesBytesAndChangesEtag) {
+  std::string first = MustPut("k", "one");
+  std::string second = MustPut("k", "two");
+  EXPECT_NE(first, second);
+  auto got = store().Get("k");
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(got->data, "two");
+  EXPECT_EQ(got->etag, second);
+}
+
+TEST_P(ObjectStoreContractTest, RangesAreClippedAndReportWholeSize) {
+  std::string etag = MustPut("r", "0123456789");
+  struct Case {
+    ByteRange range;
+    std::string want;
+  } cases[] = {
+      {{0, 0}, "0123456789"}, {{3, 4}, "3456"}, {{7, 0}, "789"}, {{8, 100}, "89"},
+      {{10, 1}, ""},          {{10, 0}, ""},    {{50, 5}, ""},   {{0, 1}, "0"},
+  };
+  for (const Case& c : cases) {
+    auto got = store().Get("r", c.range);
+    ASSERT_TRUE(got.ok()) << got.error().ToString();
+    EXPECT_EQ(got->data, c.want) << c.range.offset << "+" << c.range.length;
+    EXPECT_EQ(got->object_size, 10u) << c.range.offset << "+" << c.range.length;
+    EXPECT_EQ(got->etag, etag) << c.range.offset << "+" << c.range.length;
+  }
+}
+
+TEST_P(ObjectStoreContractTest, MissingObjectIsNotFoundAndNamesTheUrl) {
+  const std::string url = store().Describe();
+  auto got = store().Get("nope/missing");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), Code::kNotFound);
+  EXPECT_NE(got.error().context().find("GET " + url + "/nope/missing"), std::string::npos)
+      << got.error().context();
+  auto head = store().Head("missing");
+  ASSERT_FALSE(head.ok());
+  EXPECT_EQ(head.error().code(), Code::kNotFound);
+  EXPECT_NE(head.error().context().find("HEAD " + url + "/missing"), std::string::npos)
+      << head.error().context();
+  EXPECT_EQ(store().Get("missing", ByteRange{5, 5}).error().code(), Code::kNotFound);
+}
+
+TEST_P(ObjectStoreContractTest, IfNoneMatchCreatesOnlyOnce) {
+  PutOptions create{PutMode::kIfNoneMatch, ""};
+  std::string etag = MustPut("seg", "first", create);
+  auto again = store().Put("seg", "second", create);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), Code::kAlreadyExists) << again.error().ToString();
+  EXPECT_NE(again.error().context().find("PUT " + store().Describe() + "/seg"), std::string::npos)
+      << again.error().context();
+  auto got = store().Get("seg");
+  EXPECT_EQ(got->data, "first");
+  EXPECT_EQ(got->etag, etag);
+}
+
+TEST_P(ObjectStoreContractTest, IfMatchSwapsOnlyFromTheCurrentEtag) {
+  std::string v1 = MustPut("manifest", "v1");
+  std::string v2 = MustPut("manifest", "v2", {PutMode::kIfMatch, v1});
+  EXPECT_NE(v1, v2);
+  auto stale = store().Put("manifest", "v3", {PutMode::kIfMatch, v1});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code(), Code::kPreconditionFailed) << stale.error().ToString();
+  EXPECT_EQ(store().Get("manifest")->data, "v2");
+  EXPECT_EQ(store().Head("manifest")->etag, v2);
+}
+
+TEST_P(ObjectStoreContractTest, IfMatchOnMissingObjectFails) {
+  auto put = store().Put("manifest", "v1", {PutMode::kIfMatch, "0123"});
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.error().code(), Code::kPreconditionFailed) << put.error().ToString();
+  EXPECT_EQ(store().Head("manifest").error().code(), Code::kNotFound);
+}
+
+TEST_P(ObjectStoreContractTest, DeleteRemovesAndMissingIsOk) {
+  MustPut("d/x", "1");
+  EXPECT_TRUE(store().Delete("d/x").ok());
+  EXPECT_EQ(store().Get("d/x").error().code(), Code::kNotFound);
+  EXPECT_TRUE(store().Delete("d/x").ok());
+  EXPECT_TRUE(store().Delete("never/existed/at/all").ok());
+}
+
+TEST_P(ObjectStoreContractTest, DeleteManyDeletesEveryKey) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 40; i++) keys.push_back("many/" + std::to_string(100 + i));
+  for (const auto& k : keys) MustPut(k, k);
+  MustPut("keep", "k");
+  keys.push_back("many/missing");
+  Status st = store().DeleteMany(keys);
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_EQ(Keys(""), std::vector<std::string>{"keep"});
+  EXPECT_TRUE(store().DeleteMany({}).ok());
+}
+
+TEST_P(ObjectStoreContractTest, ListPaginatesInKeyOrderUnderThePrefix) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 23; i++) keys.push_back("p/" + std::to_string(100 + i));
+  keys.push_back("p0");
+  keys.push_back("q/1");
+  for (const auto& k : keys) MustPut(k, k);
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = store().List("p/", token, 5);
+    ASSERT_TRUE(page.ok()) << page.error().ToString();
+    EXPECT_LE(page->objects.size(), 5u);
+    for (const auto& o : page->objects) {
+      seen.push_back(o.key);
+      EXPECT_EQ(o.size, o.key.size());
+      EXPECT_FALSE(o.etag.empty());
+      EXPECT_EQ(o.etag.find('"'), std::string::npos);
+    }
+    token = page->next_token;
+    ASSERT_LT(++pages, 10);
+  } while (!token.empty());
+  EXPECT_GE(pages, 5);
+  std::vector<std::string> want(keys.begin(), keys.begin() + 23);
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(Keys("p").size(), 24u);
+  EXPECT_EQ(Keys("").size(), 25u);
+  EXPECT_TRUE(Keys("zzz").empty());
+}
+
+TEST_P(ObjectStoreContractTest, ListPrefixIsAPlainStringPrefix) {
+  for (const char* key : {"seg/001", "seg/002", "segment", "se", "other/seg", "seg.x/1"}) {
+    MustPut(key, "x");
+  }
+  EXPECT_EQ(Keys("seg"), (std::vector<std::string>{"seg.x/1", "seg/001", "seg/002", "segment"}));
+  EXPECT_EQ(Keys("seg/"), (std::vector<std::string>{"seg/001", "seg/002"}));
+  EXPECT_EQ(Keys("seg/00"), (std::vector<std::string>{"seg/001", "seg/002"}));
+  EXPECT_EQ(Keys("seg/002"), (std::vector<std::string>{"seg/002"}));
+  EXPECT_EQ(Keys("s"),
+            (std::vector<std::string>{"se", "seg.x/1", "seg/001", "seg/002", "segment"}));
+  EXPECT_TRUE(Keys("x").empty());
+  EXPECT_TRUE(Keys("nothing/here/").empty());
+}
+
+TEST_P(ObjectStoreContractTest, ListReportsSizeAndEtag) {
+  std::string etag = MustPut("dir/obj", "12345");
+  auto page = store().List("", "", 10);
+  ASSERT_TRUE(page.ok()) << page.error().ToString();
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].key, "dir/obj");
+  EXPECT_EQ(page->objects[0].size, 5u);
+  EXPECT_EQ(page->objects[0].etag, etag);
+  EXPECT_TRUE(page->next_token.empty());
+}
+
+TEST_P(ObjectStoreContractTest, IfNoneMatchRaceHasExactlyOneWinner) {
+  for (int round = 0; round < 5; round++) {
+    std::string key = "race/" + std::to_string(round);
+    std::atomic<int> winners{0}, losers{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; t++) {
+      threads.emplace_back([&, t] {
+        auto r = store().Put(key, "writer " + std::to_string(t), {PutMode::kIfNoneMatch, ""});
+        if (r.ok()) {
+          winners++;
+        } else {
+          EXPECT_EQ(r.error().code(), Code::kAlreadyExists) << r.error().ToString();
+          losers++;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(winners.load(), 1) << "round " << round;
+    EXPECT_EQ(losers.load(), 7) << "round " << round;
+  }
+}
+
+TEST_P(ObjectStoreContractTest, IfMatchCounterIsExactUnderContention) {
+  // Through a RetryStore, as ZeroFS runs (RGW sometimes answers a losing
+  // If-Match PUT with a 500). Values carry the writer's id so a retry can
+  // tell its own write from a competitor's (RetryStore's contract).
+  auto base = std::shared_ptr<objstore::ObjectStore>(opened_.store);
+  objstore::RetryStore retry(base, objstore::RetryOptions{10, std::chrono::milliseconds(5),
+                                                          std::chrono::milliseconds(100)});
+  ASSERT_TRUE(retry.Put("counter", "0 init").ok());
+  constexpr int kThreads = 4, kIncrements = 15;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) {
+    threads.emplace_back([&, t] {
+      for (int done = 0; done < kIncrements;) {
+        auto cur = retry.Get("counter");
+        ASSERT_TRUE(cur.ok()) << cur.error().ToString();
+        int value = std::stoi(cur->data.substr(0, cur->data.find(' ')));
+        std::string next = std::to_string(value + 1) + " writer " + std::to_string(t);
+        auto r = retry.Put("counter", next, {PutMode::kIfMatch, cur->etag});
+        if (r.ok()) {
+          done++;
+        } else {
+          ASSERT_EQ(r.error().code(), Code::kPreconditionFailed) << r.error().ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::string final = retry.Get("counter")->data;
+  EXPECT_EQ(final.substr(0, final.find(' ')), std::to_string(kThreads * kIncrements));
+}
+
+TEST_P(ObjectStoreContractTest, ConditionalWriteProbePasses) {
+  Status st = objstore::ProbeConditionalWrites(store());
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_TRUE(Keys("").empty());  // the probe object is gone
+}
+
+}  // namespace
+}  // namespace zerofs::testing
