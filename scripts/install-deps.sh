@@ -12,7 +12,7 @@ BUILD_PKGS=(
   librocksdb-dev libsodium-dev libzstd-dev liblz4-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev libboost1.81-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libfuse3-dev fuse3
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   clang libclang-rt-14-dev
 )
 TEST_PKGS=(

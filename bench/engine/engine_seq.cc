@@ -11,6 +11,7 @@
 // the same number of threads and compared byte for byte.
 //
 // Usage: bench_engine_seq [--size-mib N (1024)] [--threads N (cores)] [--dir D]
+//                         [--codec zstd-3|lz4 (both)]
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,6 +43,7 @@ struct Options {
   uint64_t size_mib = 1024;
   unsigned threads = 0;
   std::string dir;
+  std::string codec;  // empty: every codec
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -157,8 +159,11 @@ Options ParseArgs(int argc, char** argv) {
       o.threads = static_cast<unsigned>(std::strtoul(next().c_str(), nullptr, 10));
     } else if (arg == "--dir") {
       o.dir = next();
+    } else if (arg == "--codec") {
+      o.codec = next();
+      if (o.codec != "zstd-3" && o.codec != "lz4") Die("--codec must be zstd-3 or lz4");
     } else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: bench_engine_seq [--size-mib N] [--threads N] [--dir DIR]\n");
+      std::printf("usage: bench_engine_seq [--size-mib N] [--threads N] [--dir DIR] [--codec C]\n");
       std::exit(0);
     } else {
       Die("unknown argument " + arg);
@@ -188,6 +193,7 @@ int Main(int argc, char** argv) {
                                         {"lz4", crypto::Codec::kLz4, 0}};
   bool ok = true;
   for (const auto& config : configs) {
+    if (!opts.codec.empty() && opts.codec != config.name) continue;
     double ratio = 0;
     std::vector<std::string> sealed = bench::SealPool(config, key, pool, &ratio);
     const uint64_t limit_extents = std::min<uint64_t>((opts.size_mib << 20) / bench::kLimitExtent,

@@ -3,18 +3,12 @@
 #include <algorithm>
 
 #include "objstore/azure_errors.h"
+#include "objstore/http_errors.h"
 #include "objstore/s3_xml.h"
 #include "objstore/sigv4.h"
 
 namespace zerofs::objstore {
 namespace {
-
-void Redact(std::string* s, const std::string& secret) {
-  if (secret.size() < 4) return;
-  for (size_t at = s->find(secret); at != std::string::npos; at = s->find(secret, at)) {
-    s->replace(at, secret.size(), "<redacted>");
-  }
-}
 
 // "sv=1&sig=a%2Bb" -> {{"sv","1"},{"sig","a%2Bb"}}: kept encoded, as given.
 azure::Params SplitQuery(std::string_view q) {
@@ -61,11 +55,11 @@ std::string AzureClient::Target(std::string_view blob) const {
 
 Error AzureClient::Scrub(const Error& error) const {
   std::string text = error.context();
-  Redact(&text, config_.sas_token);
+  httperr::Redact(&text, config_.sas_token);
   for (const auto& [name, value] : SplitQuery(config_.sas_token)) {
-    if (name == "sig") Redact(&text, value);
+    if (name == "sig") httperr::Redact(&text, value);
   }
-  Redact(&text, azure::Base64Encode(config_.key));
+  httperr::Redact(&text, azure::Base64Encode(config_.key));
   return Error(error.code(), std::move(text), error.retryable());
 }
 
@@ -118,16 +112,10 @@ Result<HttpResponse> AzureClient::Call(const AzureCall& call) {
     f.target = Target(call.blob);
     f.container = config_.container;
     f.endpoint = config_.endpoint;
-    f.transport_error = response.error().context();
-    std::string lead = call.method + " " + http.url.substr(0, http.url.find('?')) + ": ";
-    if (f.transport_error.starts_with(lead)) f.transport_error.erase(0, lead.size());
+    f.transport_error = httperr::TransportDetail(response.error(), call.method, http.url);
     return Scrub(MapAzureError(f));
   }
-  long status = response->status;
-  if ((status >= 200 && status < 300) ||
-      std::find(call.accept.begin(), call.accept.end(), status) != call.accept.end()) {
-    return response;
-  }
+  if (httperr::Answered(response->status, call.accept)) return response;
   return Fail(call, *response);
 }
 

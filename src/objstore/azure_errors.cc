@@ -1,20 +1,11 @@
 #include "objstore/azure_errors.h"
 
+#include "objstore/http_errors.h"
+
 namespace zerofs::objstore {
 namespace {
 
-std::string Detail(const AzureFailure& f) {
-  std::string out = f.code.empty() ? "HTTP " + std::to_string(f.status) : f.code;
-  if (!f.message.empty()) out += ": " + f.message;
-  return out;
-}
-
-bool IsOneOf(const std::string& code, std::initializer_list<const char*> codes) {
-  for (const char* c : codes) {
-    if (code == c) return true;
-  }
-  return false;
-}
+std::string Detail(const AzureFailure& f) { return httperr::Detail(f.code, f.status, f.message); }
 
 }  // namespace
 
@@ -22,14 +13,10 @@ Error MapAzureError(const AzureFailure& f) {
   const std::string where = f.op + " " + f.target + " at " + f.endpoint;
   const std::string container_url = "azure://" + f.container;
 
-  if (!f.transport_error.empty()) {
-    return Error(Code::kUnavailable,
-                 where + ": cannot reach the store at " + f.endpoint + ": " + f.transport_error,
-                 true);
-  }
+  if (!f.transport_error.empty()) return httperr::Unreachable(where, f.endpoint, f.transport_error);
   const std::string& code = f.code;
   if (f.status == 429 || (f.status >= 500 && f.status != 501) ||
-      IsOneOf(code, {"ServerBusy", "OperationTimedOut", "InternalError"})) {
+      httperr::IsOneOf(code, {"ServerBusy", "OperationTimedOut", "InternalError"})) {
     return Error(Code::kUnavailable, where + ": store busy or failing (" + Detail(f) + ")", true);
   }
   if (code == "ContainerNotFound") {

@@ -1,22 +1,10 @@
 #include "objstore/s3_client.h"
 
-#include <algorithm>
-
+#include "objstore/http_errors.h"
 #include "objstore/s3_errors.h"
 #include "objstore/s3_xml.h"
 
 namespace zerofs::objstore {
-namespace {
-
-// Removes every occurrence of `secret` from `s`.
-void Redact(std::string* s, const std::string& secret) {
-  if (secret.size() < 4) return;
-  for (size_t at = s->find(secret); at != std::string::npos; at = s->find(secret, at)) {
-    s->replace(at, secret.size(), "<redacted>");
-  }
-}
-
-}  // namespace
 
 S3Client::S3Client(S3Config config) : config_(std::move(config)), http_(config_.http) {
   const std::string& ep = config_.endpoint;
@@ -46,9 +34,9 @@ std::string S3Client::Target(std::string_view full_key) const {
 
 Error S3Client::Scrub(const Error& error) const {
   std::string text = error.context();
-  Redact(&text, config_.credentials.secret_access_key);
-  Redact(&text, config_.credentials.session_token);
-  Redact(&text, config_.credentials.access_key_id);
+  httperr::Redact(&text, config_.credentials.secret_access_key);
+  httperr::Redact(&text, config_.credentials.session_token);
+  httperr::Redact(&text, config_.credentials.access_key_id);
   return Error(error.code(), std::move(text), error.retryable());
 }
 
@@ -92,17 +80,10 @@ Result<HttpResponse> S3Client::Call(const S3Call& call) {
     f.target = Target(call.key);
     f.bucket = config_.bucket;
     f.endpoint = config_.endpoint;
-    // Drop HttpClient's "METHOD url: " lead; the mapped message names both.
-    f.transport_error = response.error().context();
-    std::string lead = call.method + " " + http.url.substr(0, http.url.find('?')) + ": ";
-    if (f.transport_error.starts_with(lead)) f.transport_error.erase(0, lead.size());
+    f.transport_error = httperr::TransportDetail(response.error(), call.method, http.url);
     return Scrub(MapS3Error(f));
   }
-  long status = response->status;
-  if ((status >= 200 && status < 300) ||
-      std::find(call.accept.begin(), call.accept.end(), status) != call.accept.end()) {
-    return response;
-  }
+  if (httperr::Answered(response->status, call.accept)) return response;
   return Fail(call, *response);
 }
 

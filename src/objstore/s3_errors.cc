@@ -1,21 +1,12 @@
 #include "objstore/s3_errors.h"
 
+#include "objstore/http_errors.h"
+
 namespace zerofs::objstore {
 namespace {
 
 // "SignatureDoesNotMatch: The request signature ..." or "HTTP 403".
-std::string Detail(const S3Failure& f) {
-  std::string out = f.code.empty() ? "HTTP " + std::to_string(f.status) : f.code;
-  if (!f.message.empty()) out += ": " + f.message;
-  return out;
-}
-
-bool IsOneOf(const std::string& code, std::initializer_list<const char*> codes) {
-  for (const char* c : codes) {
-    if (code == c) return true;
-  }
-  return false;
-}
+std::string Detail(const S3Failure& f) { return httperr::Detail(f.code, f.status, f.message); }
 
 }  // namespace
 
@@ -23,16 +14,12 @@ Error MapS3Error(const S3Failure& f) {
   const std::string where = f.op + " " + f.target + " at " + f.endpoint;
   const std::string bucket_url = "s3://" + f.bucket;
 
-  if (!f.transport_error.empty()) {
-    return Error(Code::kUnavailable,
-                 where + ": cannot reach the store at " + f.endpoint + ": " + f.transport_error,
-                 true);
-  }
+  if (!f.transport_error.empty()) return httperr::Unreachable(where, f.endpoint, f.transport_error);
 
   const std::string& code = f.code;
   if (f.status == 429 || (f.status >= 500 && f.status != 501) ||
-      IsOneOf(code, {"SlowDown", "RequestTimeout", "ConditionalRequestConflict", "OperationAborted",
-                     "InternalError", "ServiceUnavailable"})) {
+      httperr::IsOneOf(code, {"SlowDown", "RequestTimeout", "ConditionalRequestConflict",
+                              "OperationAborted", "InternalError", "ServiceUnavailable"})) {
     return Error(Code::kUnavailable, where + ": store busy or failing (" + Detail(f) + ")", true);
   }
   if (code == "NoSuchBucket") {
@@ -57,8 +44,8 @@ Error MapS3Error(const S3Failure& f) {
                      ": the local clock differs too much from the store's (RequestTimeTooSkewed); "
                      "fix the system time (NTP)");
   }
-  if (IsOneOf(code, {"SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidToken", "ExpiredToken",
-                     "TokenRefreshRequired", "InvalidSecurity"})) {
+  if (httperr::IsOneOf(code, {"SignatureDoesNotMatch", "InvalidAccessKeyId", "InvalidToken",
+                              "ExpiredToken", "TokenRefreshRequired", "InvalidSecurity"})) {
     return Error(Code::kPermissionDenied, "wrong credentials for " + bucket_url + " at " +
                                               f.endpoint + ": " + code + " (" + f.op + " " +
                                               f.target + ")");
@@ -69,8 +56,9 @@ Error MapS3Error(const S3Failure& f) {
                                               ": " + why + " (" + f.op +
                                               "); check the credentials and the bucket policy");
   }
-  if (f.status == 301 || IsOneOf(code, {"PermanentRedirect", "AuthorizationHeaderMalformed",
-                                        "IllegalLocationConstraintException"})) {
+  if (f.status == 301 ||
+      httperr::IsOneOf(code, {"PermanentRedirect", "AuthorizationHeaderMalformed",
+                              "IllegalLocationConstraintException"})) {
     return Error(Code::kInvalidArgument,
                  where + ": " + Detail(f) +
                      " (the bucket is probably in another region: set [aws] default_region)");

@@ -1,26 +1,14 @@
 #include "objstore/s3_store.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "objstore/http_object.h"
 #include "objstore/s3_multipart.h"
 
 namespace zerofs::objstore {
 namespace {
 
 constexpr size_t kMaxDeleteBatch = 1000;  // S3's limit per DeleteObjects
-
-bool ParseU64(std::string_view s, uint64_t* out) {
-  if (s.empty()) return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && ptr == s.data() + s.size();
-}
-
-// "bytes 0-9/1234" -> 1234.
-bool TotalFromContentRange(std::string_view v, uint64_t* total) {
-  size_t slash = v.rfind('/');
-  return slash != std::string_view::npos && ParseU64(v.substr(slash + 1), total);
-}
 
 }  // namespace
 
@@ -31,11 +19,7 @@ std::shared_ptr<S3Store> S3Store::Open(S3Config config) {
 S3Store::S3Store(S3Config config) : client_(std::move(config)) {}
 
 std::string S3Store::FullKey(std::string_view key) const {
-  const std::string& prefix = client_.config().prefix;
-  if (prefix.empty()) return std::string(key);
-  std::string out = prefix + "/";
-  out.append(key);
-  return out;
+  return httpobj::FullKey(client_.config().prefix, key);
 }
 
 Result<GetResult> S3Store::Get(std::string_view key, std::optional<ByteRange> range) {
@@ -44,40 +28,11 @@ Result<GetResult> S3Store::Get(std::string_view key, std::optional<ByteRange> ra
   call.method = "GET";
   call.key = FullKey(key);
   call.accept = {416};
-  bool ranged = range && (range->offset != 0 || range->length != 0);
-  if (ranged) {
-    std::string spec = "bytes=" + std::to_string(range->offset) + "-";
-    if (range->length != 0) spec += std::to_string(range->offset + range->length - 1);
-    call.headers.emplace_back("Range", spec);
-  }
+  if (auto spec = httpobj::RangeHeader(range)) call.headers.emplace_back("Range", *spec);
   ZFS_ASSIGN_OR_RETURN(HttpResponse r, client_.Call(call));
-  GetResult out;
-  if (r.status == 416) {
-    // The range starts at or past the end: empty data, but report the size.
-    ZFS_ASSIGN_OR_RETURN(ObjectInfo info, Head(key));
-    out.object_size = info.size;
-    out.etag = std::move(info.etag);
-    return out;
-  }
-  out.etag = s3xml::StripQuotes(r.Header("etag"));
-  if (r.status == 206) {
-    if (!TotalFromContentRange(r.Header("content-range"), &out.object_size)) {
-      return Error(Code::kIoError, "GET " + client_.Target(call.key) + " at " +
-                                       client_.config().endpoint +
-                                       ": 206 without a usable Content-Range");
-    }
-    out.data = std::move(r.body);
-    return out;
-  }
-  // 200: the whole object (the store may have ignored the Range header).
-  out.object_size = r.body.size();
-  out.data = std::move(r.body);
-  if (ranged) {
-    uint64_t offset = std::min<uint64_t>(range->offset, out.data.size());
-    uint64_t length = range->length == 0 ? out.data.size() - offset : range->length;
-    out.data = out.data.substr(offset, length);
-  }
-  return out;
+  if (r.status == 416) return httpobj::PastTheEnd(Head(key));
+  return httpobj::FromGet(std::move(r), range,
+                          "GET " + client_.Target(call.key) + " at " + client_.config().endpoint);
 }
 
 Result<ObjectInfo> S3Store::Head(std::string_view key) {
@@ -86,14 +41,8 @@ Result<ObjectInfo> S3Store::Head(std::string_view key) {
   call.method = "HEAD";
   call.key = FullKey(key);
   ZFS_ASSIGN_OR_RETURN(HttpResponse r, client_.Call(call));
-  ObjectInfo info;
-  info.key = std::string(key);
-  info.etag = s3xml::StripQuotes(r.Header("etag"));
-  if (!ParseU64(r.Header("content-length"), &info.size)) {
-    return Error(Code::kIoError, "HEAD " + client_.Target(call.key) + " at " +
-                                     client_.config().endpoint + ": no Content-Length");
-  }
-  return info;
+  return httpobj::FromHead(r, key,
+                           "HEAD " + client_.Target(call.key) + " at " + client_.config().endpoint);
 }
 
 Result<std::string> S3Store::SinglePut(const std::string& full_key, std::string_view data,
@@ -113,12 +62,8 @@ Result<std::string> S3Store::SinglePut(const std::string& full_key, std::string_
     call.headers.emplace_back("If-Match", s3xml::StripQuotes(options.etag));
   }
   ZFS_ASSIGN_OR_RETURN(HttpResponse r, client_.Call(call));
-  std::string etag = s3xml::StripQuotes(r.Header("etag"));
-  if (etag.empty()) {
-    return Error(Code::kIoError, "PUT " + client_.Target(full_key) + " at " +
-                                     client_.config().endpoint + ": answered without an ETag");
-  }
-  return etag;
+  return httpobj::PutEtag(r,
+                          "PUT " + client_.Target(full_key) + " at " + client_.config().endpoint);
 }
 
 Result<std::string> S3Store::Put(std::string_view key, std::string_view data,
@@ -157,14 +102,9 @@ Result<ListPage> S3Store::List(std::string_view prefix, std::string_view token, 
     return parsed.error().Wrap("LIST " + client_.Target(full_prefix) + " at " +
                                client_.config().endpoint);
   }
-  const std::string& base = client_.config().prefix;
-  const size_t strip = base.empty() ? 0 : base.size() + 1;
   ListPage page;
-  for (ObjectInfo& info : parsed->objects) {
-    if (!info.key.starts_with(full_prefix) || info.key.size() <= strip) continue;
-    info.key.erase(0, strip);
-    page.objects.push_back(std::move(info));
-  }
+  page.objects =
+      httpobj::Unprefixed(std::move(parsed->objects), full_prefix, client_.config().prefix);
   if (parsed->truncated) page.next_token = std::move(parsed->next_token);
   return page;
 }

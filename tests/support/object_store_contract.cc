@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "objstore/fault_store.h"
 #include "objstore/probe.h"
 #include "objstore/retry_store.h"
 
@@ -26,27 +27,30 @@ void ObjectStoreContractTest::SetUp() {
 }
 
 void ObjectStoreContractTest::TearDown() {
-  if (opened_.store) {
-    auto all = opened_.store->ListAll("");
-    if (all.ok()) {
-      std::vector<std::string> keys;
-      for (const auto& o : *all) keys.push_back(o.key);
-      opened_.store->DeleteMany(keys).Ignore();
-    }
-  }
+  if (opened_.store) DeleteAll(*opened_.store);
   opened_.store.reset();
   opened_.keep_alive.reset();
 }
 
-std::string ObjectStoreContractTest::MustPut(std::string_view key, std::string_view data,
-                                             PutOptions options) {
-  auto etag = store().Put(key, data, options);
+std::string RandomBytes(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    uint64_t v = rng();
+    std::memcpy(&s[i], &v, 8);
+  }
+  return s;
+}
+
+std::string MustPut(objstore::ObjectStore& store, std::string_view key, std::string_view data,
+                    PutOptions options) {
+  auto etag = store.Put(key, data, options);
   EXPECT_TRUE(etag.ok()) << etag.error().ToString();
   return etag.ok() ? *etag : "";
 }
 
-std::vector<std::string> ObjectStoreContractTest::Keys(std::string_view prefix) {
-  auto all = store().ListAll(prefix);
+std::vector<std::string> Keys(objstore::ObjectStore& store, std::string_view prefix) {
+  auto all = store.ListAll(prefix);
   EXPECT_TRUE(all.ok()) << all.error().ToString();
   std::vector<std::string> keys;
   if (all.ok()) {
@@ -55,14 +59,65 @@ std::vector<std::string> ObjectStoreContractTest::Keys(std::string_view prefix) 
   return keys;
 }
 
-std::string ObjectStoreContractTest::Random(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (size_t i = 0; i + 8 <= n; i += 8) {
-    uint64_t v = rng();
-    std::memcpy(&s[i], &v, 8);
+void DeleteAll(objstore::ObjectStore& store) {
+  auto all = store.ListAll("");
+  if (!all.ok()) return;
+  std::vector<std::string> keys;
+  for (const auto& o : *all) keys.push_back(o.key);
+  store.DeleteMany(keys).Ignore();
+}
+
+void PutInParallel(objstore::ObjectStore& store, const std::vector<std::string>& keys,
+                   std::string_view data) {
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; t++) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < keys.size(); i = next++) {
+        ASSERT_TRUE(store.Put(keys[i], data).ok());
+      }
+    });
   }
-  return s;
+  for (auto& t : threads) t.join();
+}
+
+Error ExpectUnreachable(objstore::ObjectStore& store, const std::string& endpoint,
+                        const std::string& object_url) {
+  auto get = store.Get("k");
+  if (get.ok()) {
+    ADD_FAILURE() << "a Get from " << endpoint << " succeeded";
+    return Error(Code::kIoError, "unexpected success");
+  }
+  EXPECT_EQ(get.error().code(), Code::kUnavailable);
+  EXPECT_TRUE(get.error().retryable());
+  EXPECT_NE(get.error().context().find("cannot reach the store at " + endpoint), std::string::npos)
+      << get.error().context();
+  EXPECT_NE(get.error().context().find(object_url), std::string::npos) << get.error().context();
+  return get.error();
+}
+
+Error ExpectProbeDenied(objstore::ObjectStore& store) {
+  Status st = objstore::ProbeConditionalWrites(store);
+  if (st.ok()) {
+    ADD_FAILURE() << "the probe passed with wrong credentials";
+    return Error(Code::kIoError, "unexpected success");
+  }
+  EXPECT_EQ(st.error().code(), Code::kPermissionDenied);
+  EXPECT_NE(st.error().context().find("conditional-write probe"), std::string::npos);
+  return st.error();
+}
+
+std::string ObjectStoreContractTest::MustPut(std::string_view key, std::string_view data,
+                                             PutOptions options) {
+  return ::zerofs::testing::MustPut(store(), key, data, options);
+}
+
+std::vector<std::string> ObjectStoreContractTest::Keys(std::string_view prefix) {
+  return ::zerofs::testing::Keys(store(), prefix);
+}
+
+std::string ObjectStoreContractTest::Random(size_t n, uint64_t seed) {
+  return RandomBytes(n, seed);
 }
 
 namespace {
@@ -318,6 +373,40 @@ TEST_P(ObjectStoreContractTest, ConditionalWriteProbePasses) {
   Status st = objstore::ProbeConditionalWrites(store());
   ASSERT_TRUE(st.ok()) << st.error().ToString();
   EXPECT_TRUE(Keys("").empty());  // the probe object is gone
+}
+
+TEST_P(ObjectStoreContractTest, RetriesHideTenPercentFailuresAndLatency) {
+  objstore::FaultOptions faults;
+  faults.failure_rate = 0.10;
+  faults.latency = std::chrono::milliseconds(50);
+  faults.seed = 5;
+  auto faulty = std::make_shared<objstore::FaultStore>(opened_.store, faults);
+  objstore::RetryOptions retry;
+  retry.base_delay = std::chrono::milliseconds(10);
+  retry.max_delay = std::chrono::milliseconds(200);
+  retry.max_attempts = 12;
+  objstore::RetryStore store(faulty, retry);
+  constexpr int kObjects = 100, kThreads = 16;
+  std::atomic<int> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++) {
+    threads.emplace_back([&] {
+      for (int i = next++; i < kObjects; i = next++) {
+        std::string key = "f/" + std::to_string(i);
+        std::string data = Random(1000 + i * 37, 1000 + i);
+        // Half create-only (exercises the ambiguous-conditional path).
+        PutOptions mode = i % 2 ? PutOptions{PutMode::kIfNoneMatch, ""} : PutOptions{};
+        auto put = store.Put(key, data, mode);
+        ASSERT_TRUE(put.ok()) << key << ": " << put.error().ToString();
+        auto got = store.Get(key);
+        ASSERT_TRUE(got.ok()) << key << ": " << got.error().ToString();
+        EXPECT_TRUE(got->data == data) << key;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(faulty->counters().failures, 5u);
+  EXPECT_EQ(Keys("f/").size(), static_cast<size_t>(kObjects));
 }
 
 }  // namespace

@@ -18,6 +18,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "objstore/object_store.h"
 
@@ -39,6 +41,29 @@ struct ContractBackend {
 };
 
 std::string ContractBackendName(const ::testing::TestParamInfo<ContractBackend>& info);
+
+// Helpers for the backends' own tests (and the suite below).
+
+// `n` pseudo-random bytes, the same for the same seed.
+std::string RandomBytes(size_t n, uint64_t seed);
+// Puts and returns the ETag; a failure fails the test (and returns "").
+std::string MustPut(objstore::ObjectStore& store, std::string_view key, std::string_view data,
+                    objstore::PutOptions options = {});
+// The keys under `prefix`, in order; a failure fails the test.
+std::vector<std::string> Keys(objstore::ObjectStore& store, std::string_view prefix);
+// Best effort: deletes every object (a test's cleanup).
+void DeleteAll(objstore::ObjectStore& store);
+// Puts `data` under every key, from 16 threads.
+void PutInParallel(objstore::ObjectStore& store, const std::vector<std::string>& keys,
+                   std::string_view data);
+// A Get of "k" from a store whose endpoint nobody listens on must fail
+// retryably with kUnavailable, naming the endpoint and the object's URL
+// (`object_url`). Returns the error for the caller's secret checks.
+Error ExpectUnreachable(objstore::ObjectStore& store, const std::string& endpoint,
+                        const std::string& object_url);
+// The conditional-write probe on a store with wrong credentials must fail
+// with kPermissionDenied. Returns the error for the caller's secret checks.
+Error ExpectProbeDenied(objstore::ObjectStore& store);
 
 class ObjectStoreContractTest : public ::testing::TestWithParam<ContractBackend> {
  protected:

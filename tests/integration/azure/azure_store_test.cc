@@ -1,18 +1,18 @@
 // AzureStore on a real Azurite (start-azurite.sh): the shared ObjectStore
-// contract (ObjectStoreContractTest/Azure) plus what only Azure has: Shared
-// Key and SAS authentication, block uploads, missing containers,
-// unreachable endpoints, and the store as `zerofs run` opens it.
+// contract (ObjectStoreContractTest/Azure) and the engine on it
+// (EngineOnStoreTest/Azure, tests/support/engine_on_store_contract.h), plus
+// what only Azure has: Shared Key and SAS authentication, block uploads,
+// missing containers, unreachable endpoints, and the store as `zerofs run`
+// opens it.
 #include "objstore/azure_store.h"
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <mutex>
-#include <thread>
 
 #include "azure_test_env.h"
+#include "engine_on_store_contract.h"
 #include "object_store_contract.h"
-#include "objstore/fault_store.h"
 #include "objstore/probe.h"
 #include "objstore/retry_store.h"
 #include "objstore/url.h"
@@ -52,8 +52,11 @@ testing::ContractBackend AzureContractBackend() {
   return b;
 }
 
+using testing::EngineOnStoreTest;
 using testing::ObjectStoreContractTest;
 INSTANTIATE_TEST_SUITE_P(Azure, ObjectStoreContractTest, ::testing::Values(AzureContractBackend()),
+                         testing::ContractBackendName);
+INSTANTIATE_TEST_SUITE_P(Azure, EngineOnStoreTest, ::testing::Values(AzureContractBackend()),
                          testing::ContractBackendName);
 
 class AzureStoreTest : public ::testing::Test {
@@ -68,12 +71,7 @@ class AzureStoreTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (!store_) return;
-    auto all = store_->ListAll("");
-    if (!all.ok()) return;
-    std::vector<std::string> keys;
-    for (const auto& o : *all) keys.push_back(o.key);
-    store_->DeleteMany(keys).Ignore();
+    if (store_) testing::DeleteAll(*store_);
   }
 
   // No error text may contain a credential.
@@ -84,12 +82,7 @@ class AzureStoreTest : public ::testing::Test {
     EXPECT_EQ(text.find("sig="), std::string::npos) << text;
   }
 
-  static std::string Random(size_t n, uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::string s(n, '\0');
-    for (char& c : s) c = static_cast<char>(rng());
-    return s;
-  }
+  static std::string Random(size_t n, uint64_t seed) { return testing::RandomBytes(n, seed); }
 
   // A config with small blocks, so a few MiB take the block path.
   AzureConfig SmallBlocks() const {
@@ -213,14 +206,7 @@ TEST_F(AzureStoreTest, ListAndDeleteManyAcrossPages) {
   constexpr int kKeys = 250;
   std::vector<std::string> keys;
   for (int i = 0; i < kKeys; i++) keys.push_back("many/" + std::to_string(10000 + i));
-  std::atomic<int> next{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 16; t++) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < kKeys; i = next++) ASSERT_TRUE(store_->Put(keys[i], "x").ok());
-    });
-  }
-  for (auto& t : threads) t.join();
+  testing::PutInParallel(*store_, keys, "x");
   std::vector<std::string> seen;
   std::string token;
   int pages = 0;
@@ -260,27 +246,15 @@ TEST_F(AzureStoreTest, UnreachableEndpointIsRetryableAndNamesTheUrl) {
   AzureConfig config = config_;
   config.endpoint = "http://127.0.0.1:1/devstoreaccount1";
   auto store = AzureStore::Open(config);
-  auto get = store->Get("k");
-  ASSERT_FALSE(get.ok());
-  EXPECT_EQ(get.error().code(), Code::kUnavailable);
-  EXPECT_TRUE(get.error().retryable());
-  EXPECT_NE(
-      get.error().context().find("cannot reach the store at http://127.0.0.1:1/devstoreaccount1"),
-      std::string::npos)
-      << get.error().context();
-  EXPECT_NE(get.error().context().find(config.Url() + "/k"), std::string::npos);
-  ExpectNoSecrets(get.error().ToString());
+  ExpectNoSecrets(
+      testing::ExpectUnreachable(*store, config.endpoint, config.Url() + "/k").ToString());
 }
 
 TEST_F(AzureStoreTest, ProbeReportsWrongCredentials) {
   AzureConfig config = config_;
   config.key = "wrong-key-for-the-probe-0000000000";
   auto store = AzureStore::Open(config);
-  Status st = ProbeConditionalWrites(*store);
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().code(), Code::kPermissionDenied);
-  EXPECT_NE(st.error().context().find("conditional-write probe"), std::string::npos);
-  ExpectNoSecrets(st.error().ToString());
+  ExpectNoSecrets(testing::ExpectProbeDenied(*store).ToString());
 }
 
 TEST_F(AzureStoreTest, OpensFromAzUrlLikeZerofsRun) {
@@ -299,39 +273,6 @@ TEST_F(AzureStoreTest, OpensFromAzUrlLikeZerofsRun) {
   ASSERT_TRUE(store.Put("manifest", "m").ok());
   EXPECT_EQ(store_->Get("manifest")->data, "m");
   EXPECT_EQ(store.Describe(), "azure://" + config_.container + "/" + config_.prefix);
-}
-
-TEST_F(AzureStoreTest, RetriesHideTenPercentFailuresAndLatency) {
-  FaultOptions faults;
-  faults.failure_rate = 0.10;
-  faults.latency = std::chrono::milliseconds(50);
-  faults.seed = 5;
-  auto faulty = std::make_shared<FaultStore>(store_, faults);
-  RetryOptions retry;
-  retry.base_delay = std::chrono::milliseconds(10);
-  retry.max_delay = std::chrono::milliseconds(200);
-  retry.max_attempts = 12;
-  RetryStore store(faulty, retry);
-  constexpr int kObjects = 100, kThreads = 16;
-  std::atomic<int> next{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; t++) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < kObjects; i = next++) {
-        std::string key = "f/" + std::to_string(i);
-        std::string data = Random(1000 + i * 37, 1000 + i);
-        PutOptions mode = i % 2 ? PutOptions{PutMode::kIfNoneMatch, ""} : PutOptions{};
-        auto put = store.Put(key, data, mode);
-        ASSERT_TRUE(put.ok()) << key << ": " << put.error().ToString();
-        auto got = store.Get(key);
-        ASSERT_TRUE(got.ok()) << key << ": " << got.error().ToString();
-        EXPECT_TRUE(got->data == data) << key;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_GT(faulty->counters().failures, 5u);
-  EXPECT_EQ(store_->ListAll("f/")->size(), static_cast<size_t>(kObjects));
 }
 
 }  // namespace

@@ -1,22 +1,14 @@
 // S3Store on a real Ceph radosgw (start-rgw.sh): the shared ObjectStore
 // contract (ObjectStoreContractTest/S3, tests/support/object_store_contract.h)
+// and the engine on it (EngineOnStoreTest/S3, engine_on_store_contract.h),
 // plus what only S3 has (batch delete, multipart uploads, credentials,
 // missing buckets, unreachable endpoints, virtual-hosted addressing).
 #include "objstore/s3_store.h"
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <atomic>
-#include <cstring>
-#include <random>
-#include <set>
-#include <thread>
-
+#include "engine_on_store_contract.h"
 #include "object_store_contract.h"
-#include "objstore/fault_store.h"
-#include "objstore/probe.h"
-#include "objstore/retry_store.h"
 #include "s3_test_env.h"
 
 namespace zerofs::objstore {
@@ -39,8 +31,11 @@ testing::ContractBackend S3ContractBackend() {
   return b;
 }
 
+using testing::EngineOnStoreTest;
 using testing::ObjectStoreContractTest;
 INSTANTIATE_TEST_SUITE_P(S3, ObjectStoreContractTest, ::testing::Values(S3ContractBackend()),
+                         testing::ContractBackendName);
+INSTANTIATE_TEST_SUITE_P(S3, EngineOnStoreTest, ::testing::Values(S3ContractBackend()),
                          testing::ContractBackendName);
 
 class S3StoreTest : public ::testing::Test {
@@ -52,29 +47,14 @@ class S3StoreTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (!store_) return;
-    auto all = store_->ListAll("");
-    if (!all.ok()) return;
-    std::vector<std::string> keys;
-    for (const auto& o : *all) keys.push_back(o.key);
-    store_->DeleteMany(keys).Ignore();
+    if (store_) testing::DeleteAll(*store_);
   }
 
   std::string MustPut(std::string_view key, std::string_view data, PutOptions options = {}) {
-    auto etag = store_->Put(key, data, options);
-    EXPECT_TRUE(etag.ok()) << etag.error().ToString();
-    return etag.ok() ? *etag : "";
+    return testing::MustPut(*store_, key, data, options);
   }
 
-  std::vector<std::string> Keys(std::string_view prefix) {
-    auto all = store_->ListAll(prefix);
-    EXPECT_TRUE(all.ok()) << all.error().ToString();
-    std::vector<std::string> keys;
-    if (all.ok()) {
-      for (const auto& info : *all) keys.push_back(info.key);
-    }
-    return keys;
-  }
+  std::vector<std::string> Keys(std::string_view prefix) { return testing::Keys(*store_, prefix); }
 
   // No error text may contain a credential.
   void ExpectNoSecrets(const std::string& text) {
@@ -84,15 +64,7 @@ class S3StoreTest : public ::testing::Test {
     EXPECT_EQ(text.find("Signature="), std::string::npos) << text;
   }
 
-  static std::string Random(size_t n, uint64_t seed) {
-    std::mt19937_64 rng(seed);
-    std::string s(n, '\0');
-    for (size_t i = 0; i + 8 <= n; i += 8) {
-      uint64_t v = rng();
-      std::memcpy(&s[i], &v, 8);
-    }
-    return s;
-  }
+  static std::string Random(size_t n, uint64_t seed) { return testing::RandomBytes(n, seed); }
 
   S3Config config_;
   std::shared_ptr<S3Store> store_;
@@ -120,14 +92,7 @@ TEST_F(S3StoreTest, DeleteManyDeletesEveryKeyAcrossBatches) {
   constexpr int kKeys = 1010;
   std::vector<std::string> keys;
   for (int i = 0; i < kKeys; i++) keys.push_back("many/" + std::to_string(10000 + i));
-  std::atomic<int> next{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 16; t++) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < kKeys; i = next++) ASSERT_TRUE(store_->Put(keys[i], "x").ok());
-    });
-  }
-  for (auto& t : threads) t.join();
+  testing::PutInParallel(*store_, keys, "x");
   MustPut("keep", "k");
   keys.push_back("many/missing");
   Status st = store_->DeleteMany(keys);
@@ -253,15 +218,8 @@ TEST_F(S3StoreTest, UnreachableEndpointIsRetryableAndNamesTheUrl) {
   S3Config config = config_;
   config.endpoint = "http://127.0.0.1:1";
   auto store = S3Store::Open(config);
-  auto get = store->Get("k");
-  ASSERT_FALSE(get.ok());
-  EXPECT_EQ(get.error().code(), Code::kUnavailable);
-  EXPECT_TRUE(get.error().retryable());
-  EXPECT_NE(get.error().context().find("cannot reach the store at http://127.0.0.1:1"),
-            std::string::npos)
-      << get.error().context();
-  EXPECT_NE(get.error().context().find(config.Url() + "/k"), std::string::npos);
-  ExpectNoSecrets(get.error().ToString());
+  ExpectNoSecrets(
+      testing::ExpectUnreachable(*store, config.endpoint, config.Url() + "/k").ToString());
 }
 
 TEST_F(S3StoreTest, VirtualHostedAddressingWorks) {
@@ -284,46 +242,7 @@ TEST_F(S3StoreTest, ProbeReportsWrongCredentials) {
   S3Config config = config_;
   config.credentials.secret_access_key = "wrong-secret-for-the-probe-000000";
   auto store = S3Store::Open(config);
-  Status st = ProbeConditionalWrites(*store);
-  ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().code(), Code::kPermissionDenied);
-  EXPECT_NE(st.error().context().find("conditional-write probe"), std::string::npos);
-  ExpectNoSecrets(st.error().ToString());
-}
-
-TEST_F(S3StoreTest, RetriesHideTenPercentFailuresAndLatency) {
-  FaultOptions faults;
-  faults.failure_rate = 0.10;
-  faults.latency = std::chrono::milliseconds(50);
-  faults.seed = 5;
-  auto faulty = std::make_shared<FaultStore>(store_, faults);
-  RetryOptions retry;
-  retry.base_delay = std::chrono::milliseconds(10);
-  retry.max_delay = std::chrono::milliseconds(200);
-  retry.max_attempts = 12;
-  RetryStore store(faulty, retry);
-
-  constexpr int kObjects = 200, kThreads = 16;
-  std::atomic<int> next{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; t++) {
-    threads.emplace_back([&] {
-      for (int i = next++; i < kObjects; i = next++) {
-        std::string key = "f/" + std::to_string(i);
-        std::string data = Random(1000 + i * 37, 1000 + i);
-        // Half create-only (exercises the ambiguous-conditional path).
-        PutOptions mode = i % 2 ? PutOptions{PutMode::kIfNoneMatch, ""} : PutOptions{};
-        auto put = store.Put(key, data, mode);
-        ASSERT_TRUE(put.ok()) << key << ": " << put.error().ToString();
-        auto got = store.Get(key);
-        ASSERT_TRUE(got.ok()) << key << ": " << got.error().ToString();
-        EXPECT_TRUE(got->data == data) << key;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_GT(faulty->counters().failures, 10u);
-  EXPECT_EQ(Keys("f/").size(), static_cast<size_t>(kObjects));
+  ExpectNoSecrets(testing::ExpectProbeDenied(*store).ToString());
 }
 
 }  // namespace
