@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/check.h"
 #include "common/cpu_time.h"
 #include "common/data_gen.h"
 #include "common/seal_limit.h"
@@ -46,19 +47,8 @@ struct Options {
   std::string codec;  // empty: every codec
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "bench_engine_seq: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Check(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.error().ToString());
-  return std::move(r).value();
-}
-void Check(Status s, const char* what) {
-  if (!s.ok()) Die(std::string(what) + ": " + s.error().ToString());
-}
+using bench::Check;
+using bench::Die;
 
 std::unique_ptr<engine::Engine> OpenEngine(const std::string& dir, crypto::Codec codec, int level) {
   auto store = Check(objstore::LocalStore::Open(dir + "/store"), "open store");

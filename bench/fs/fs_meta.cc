@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/check.h"
 #include "engine/engine.h"
 #include "fs/filesystem.h"
 #include "objstore/local_store.h"
@@ -43,19 +44,8 @@ struct Options {
   std::string dir;
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "bench_fs_meta: %s\n", what.c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Check(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.error().ToString());
-  return std::move(r).value();
-}
-void Check(Status s, const char* what) {
-  if (!s.ok()) Die(std::string(what) + ": " + s.error().ToString());
-}
+using bench::Check;
+using bench::Die;
 void CheckSys(bool ok, const std::string& what) {
   if (!ok) Die(what + ": " + std::strerror(errno));
 }
