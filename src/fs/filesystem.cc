@@ -61,7 +61,11 @@ Result<std::unique_ptr<FileSystem>> FileSystem::Open(engine::Engine* engine, FsO
   std::unique_ptr<FileSystem> fs(new FileSystem(engine, std::move(options)));
   ZFS_RETURN_IF_ERROR(fs->impl_->stats.Load(engine));
   ZFS_RETURN_IF_ERROR(fs->impl_->alloc.Load(engine));
-  if (!fs->options_.read_only) ZFS_RETURN_IF_ERROR(fs->impl_->SweepOrphans());
+  if (!fs->options_.read_only) {
+    fs->impl_->reaper = std::make_unique<Reaper>(fs->impl_.get());
+    fs->impl_->reaper->Start();
+    ZFS_RETURN_IF_ERROR(fs->impl_->SweepOrphans());
+  }
   return fs;
 }
 

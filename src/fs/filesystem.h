@@ -308,7 +308,10 @@ class FileSystem {
   // ".."; EACCES (write+search on dir); EPERM for the sticky rule (dir has
   // S_ISVTX and the caller owns neither the file nor dir and is not root).
   // The inode loses a link (its ctime changes); at zero links its data is
-  // freed at once, or at the last Release if it is open (an orphan).
+  // freed, or at the last Release if it is open (an orphan). Files larger
+  // than 8 MiB are freed by a background thread in bounded chunks, so the
+  // call returns at once whatever the size; the orphan mark makes a crash
+  // or shutdown resume the freeing at the next Open.
   Status Unlink(const Cred& cred, InodeId dir, std::string_view name);
 
   // Removes an empty directory. ENOTDIR if not a directory, ENOTEMPTY if it
@@ -379,6 +382,9 @@ class FileSystem {
   // Drops an open reference; the last one of an unlinked inode frees it.
   // REQUIRES: a matching successful Open.
   Status Release(InodeId ino);
+  // Waits until the background freeing of removed large files is done (or
+  // stopped). For tests and tools; servers never need to wait.
+  void WaitForBackgroundFrees();
 
   // ---- Directories -------------------------------------------------------
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 #include "fs/keys.h"
 #include "fs/lock_table.h"
 #include "fs/permissions.h"
+#include "fs/reaper.h"
 #include "fs/stats_counters.h"
 
 namespace zerofs::fs {
@@ -100,8 +102,18 @@ struct FileSystem::Impl {
   // REQUIRES: the caller holds no lock on `ino`.
   void TouchAtime(InodeId ino);
 
-  // Frees every orphan recorded in the store that is not open.
+  // Frees every orphan recorded in the store that is not open (large ones
+  // through the reaper).
   Status SweepOrphans();
+  // Whether freeing `rec` is left to the reaper rather than done inline.
+  bool Deferred(const InodeRecord& rec) const {
+    return reaper != nullptr && rec.type == FileType::kRegular &&
+           rec.size > Reaper::kInlineMaxBytes;
+  }
+
+  // Last member: stopped (by its destructor) before the state it uses goes.
+  // Null when read-only.
+  std::unique_ptr<Reaper> reaper;
 };
 
 }  // namespace zerofs::fs

@@ -42,9 +42,12 @@ void FileSystem::Impl::DropLink(engine::Transaction* txn, std::vector<StatsDelta
     Store(txn, ino, *rec);
     return;
   }
-  if (opens.IsOpen(ino)) {
+  if (opens.IsOpen(ino) || Deferred(*rec)) {
     Store(txn, ino, *rec);
     txn->Put(keys::Orphan(ino), std::string(1, static_cast<char>(kFormatVersion)));
+    // The reaper waits for our lock, so it sees this transaction committed
+    // (or, if the commit fails, a linked inode whose stale mark it clears).
+    if (!opens.IsOpen(ino)) reaper->Enqueue(ino);
     return;
   }
   // FreeInode only fails on engine read errors while listing xattrs; then
@@ -71,8 +74,8 @@ Status FileSystem::Impl::FreeInode(engine::Transaction* txn, std::vector<StatsDe
     after = rows.back().first;
   }
   if (rec.type == FileType::kRegular && rec.size > 0) {
-    // TODO(issue 8): a huge sparse file is one DeleteExtents op here; the
-    // engine frees its extents in the background (reclamation issue).
+    // Bounded by Reaper::kInlineMaxBytes except for read-only sweeps and the
+    // reaper's own last chunk.
     txn->DeleteExtents(ino, 0, ExtentCount(rec.size));
   }
   txn->Delete(keys::Inode(ino));
@@ -96,6 +99,10 @@ Status FileSystem::Impl::SweepOrphans() {
       engine::Transaction txn;
       std::vector<StatsDelta> deltas;
       auto rec = Load(ino);
+      if (rec.ok() && rec->nlink == 0 && Deferred(*rec)) {
+        reaper->Enqueue(ino);
+        continue;
+      }
       if (rec.ok() && rec->nlink == 0) {
         ZFS_RETURN_IF_ERROR(FreeInode(&txn, &deltas, ino, *rec));
       } else if (rec.ok() || rec.error().sys_errno() == ESTALE) {
@@ -132,10 +139,18 @@ Status FileSystem::Release(InodeId ino) {
     return rec.error().sys_errno() == ESTALE ? OkStatus() : Status(rec.error());
   }
   if (rec->nlink > 0) return OkStatus();
+  if (impl_->Deferred(*rec)) {
+    impl_->reaper->Enqueue(ino);  // its orphan mark was written at unlink
+    return OkStatus();
+  }
   engine::Transaction txn;
   std::vector<StatsDelta> deltas;
   ZFS_RETURN_IF_ERROR(impl_->FreeInode(&txn, &deltas, ino, *rec));
   return impl_->Commit(std::move(txn), deltas);
+}
+
+void FileSystem::WaitForBackgroundFrees() {
+  if (impl_->reaper) impl_->reaper->Drain();
 }
 
 size_t FileSystem::OpenInodeCount() const { return impl_->opens.size(); }

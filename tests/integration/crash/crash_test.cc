@@ -5,8 +5,10 @@
 //
 // The child (--child) runs a workload on the filesystem core: it writes whole
 // file versions to a temp name and renames them into place, and records
-//   intent.log: "name version" before each change (version 0 = deleted),
-//   ack.log:    "name version" for every name whose latest change was
+//   intent.log: "name version op" before each change (version 0 = deleted;
+//               op is unique per change, so repeated deletions of one name
+//               stay distinguishable),
+//   ack.log:    "name version op" for every name whose latest change was
 //               covered by a completed Fsync (written after Fsync returns).
 // After the kill the parent reopens the store and checks, for each name,
 // that its state is the acknowledged one or a later attempted one, that the
@@ -95,10 +97,8 @@ Stack OpenStack(const std::string& dir, bool fast_timers) {
   o.flush_interval = std::chrono::milliseconds(fast_timers ? 150 : 0);
   o.snapshot_interval = std::chrono::milliseconds(fast_timers ? 600 : 0);
   o.kdf = crypto::KdfParams::Interactive();
-  // With ZEROFS_CRASH_GC=1, GC runs (and is killed) constantly during the workload.
-  // GC under SIGKILL is opt-in (ZEROFS_CRASH_GC=1) until the lost-unlink
-  // failure seen once with it (docs/ROADMAP.md, issue 8) is understood.
-  o.gc_enabled = fast_timers && std::getenv("ZEROFS_CRASH_GC") != nullptr;
+  // GC runs (and is killed) constantly during the workload.
+  o.gc_enabled = fast_timers;
   o.gc_interval = std::chrono::milliseconds(250);
   o.gc_dead_ratio = 0.3;
   o.gc_reader_grace = std::chrono::milliseconds(0);
@@ -135,43 +135,52 @@ int ChildMain(const std::string& dir, uint64_t iteration) {
   std::fflush(stdout);
 
   std::mt19937_64 rng(iteration * 7919 + 17);
-  std::map<std::string, uint64_t> unacked;  // name -> latest version since last ack
+  std::map<std::string, std::pair<uint64_t, uint64_t>> unacked;  // name -> (version, op)
   for (uint64_t seq = 1;; seq++) {
     const int d = static_cast<int>(rng() % kDirs);
     const std::string base = "f" + std::to_string(rng() % kFilesPerDir);
     const std::string name = "d" + std::to_string(d) + "/" + base;
     const uint64_t version = iteration * 1000000 + seq;
+    const std::string op = " " + std::to_string(version);
     if (rng() % 10 == 0) {
-      AppendLine(intent, name + " 0", false);
+      AppendLine(intent, name + " 0" + op, false);
       Status st = fs->Unlink(Cred::Root(), dirs[d], base);
       if (!st.ok() && st.error().sys_errno() != ENOENT) Die("unlink: " + st.error().ToString());
-      unacked[name] = 0;
+      unacked[name] = {0, version};
     } else {
-      AppendLine(intent, name + " " + std::to_string(version), false);
+      AppendLine(intent, name + " " + std::to_string(version) + op, false);
       const std::string tmp = "t-" + base + "-" + std::to_string(version);
       auto c = Check(fs->Create(Cred::Root(), dirs[d], tmp, 0644, true), "create " + tmp);
       Check(fs->Write(Cred::Root(), c.attr.ino, 0, Content(name, version)), "write " + tmp);
       Check(fs->Rename(Cred::Root(), dirs[d], tmp, dirs[d], base), "rename " + tmp);
-      unacked[name] = version;
+      unacked[name] = {version, version};
     }
     if (rng() % 4 == 0) {
       Check(fs->Fsync(kRootInode), "fsync");
-      for (const auto& [n, v] : unacked) AppendLine(ack, n + " " + std::to_string(v), false);
+      for (const auto& [n, vo] : unacked) {
+        AppendLine(ack, n + " " + std::to_string(vo.first) + " " + std::to_string(vo.second),
+                   false);
+      }
       if (::fdatasync(ack) != 0) Die("ack fdatasync");
       unacked.clear();
     }
   }
 }
 
-std::vector<std::pair<std::string, uint64_t>> ReadLog(const std::string& path) {
-  std::vector<std::pair<std::string, uint64_t>> out;
+struct LogEntry {
+  std::string name;
+  uint64_t version;  // 0 = deleted
+  uint64_t op;       // unique per change
+};
+
+std::vector<LogEntry> ReadLog(const std::string& path) {
+  std::vector<LogEntry> out;
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream ls(line);
-    std::string name;
-    uint64_t v;
-    if (ls >> name >> v) out.emplace_back(name, v);  // a torn last line is skipped
+    LogEntry e;
+    if (ls >> e.name >> e.version >> e.op) out.push_back(e);  // a torn last line is skipped
   }
   return out;
 }
@@ -180,12 +189,16 @@ std::vector<std::pair<std::string, uint64_t>> ReadLog(const std::string& path) {
 size_t Verify(const std::string& dir) {
   auto intents = ReadLog(dir + "/intent.log");
   auto acks = ReadLog(dir + "/ack.log");
-  std::map<std::string, uint64_t> acked;
-  for (const auto& [n, v] : acks) acked[n] = v;
-  // Allowed states per name: the acked one and every state attempted after it.
+  std::map<std::string, LogEntry> acked;
+  for (const auto& e : acks) acked[e.name] = e;
+  // Allowed states per name: the acked one and every state attempted after
+  // it. The acked change is found by its op, not its version: a name deleted
+  // twice has two changes with version 0, and after an acknowledged first
+  // deletion, a later unacknowledged write may survive the kill while the
+  // second deletion does not.
   std::map<std::string, std::set<uint64_t>> allowed;
-  std::map<std::string, std::vector<uint64_t>> history;
-  for (const auto& [n, v] : intents) history[n].push_back(v);
+  std::map<std::string, std::vector<LogEntry>> history;
+  for (const auto& e : intents) history[e.name].push_back(e);
   for (auto& [n, h] : history) {
     auto& set = allowed[n];
     auto it = acked.find(n);
@@ -193,12 +206,17 @@ size_t Verify(const std::string& dir) {
     if (it == acked.end()) {
       set.insert(0);  // never acknowledged: absent is fine
     } else {
-      set.insert(it->second);
+      set.insert(it->second.version);
+      bool seen = false;
       for (size_t i = 0; i < h.size(); i++) {
-        if (h[i] == it->second) from = i;
+        if (h[i].op == it->second.op) {
+          from = i;
+          seen = true;
+        }
       }
+      if (!seen) Die(n + ": acknowledged op " + std::to_string(it->second.op) + " has no intent");
     }
-    for (size_t i = from; i < h.size(); i++) set.insert(h[i]);
+    for (size_t i = from; i < h.size(); i++) set.insert(h[i].version);
   }
 
   Stack s = OpenStack(dir, /*fast_timers=*/false);
@@ -221,7 +239,7 @@ size_t Verify(const std::string& dir) {
     }
     if (!set.count(found)) {
       Die(name + ": found version " + std::to_string(found) + ", acknowledged " +
-          (acked.count(name) ? std::to_string(acked[name]) : std::string("none")));
+          (acked.count(name) ? std::to_string(acked[name].version) : std::string("none")));
     }
     if (found != 0 && data != Content(name, found)) {
       Die(name + ": version " + std::to_string(found) + " has wrong bytes");
