@@ -45,7 +45,8 @@ stop_pid() {
 }
 
 # start_zerofs EXTRA_TOML PORT...: `zerofs run` on a file:// store in $BTMP;
-# sets ZEROFS_PID once every PORT accepts connections.
+# sets ZEROFS_PID once every PORT accepts connections. $STORAGE_TOML, if
+# set, is added to the [storage] table.
 start_zerofs() {
   local extra=$1 p
   shift
@@ -55,6 +56,7 @@ start_zerofs() {
 [storage]
 url = "file://$BTMP/zerofs/store"
 encryption_password = "bench-password"
+${STORAGE_TOML:-}
 
 [cache]
 dir = "$BTMP/zerofs/cache"
