@@ -1,13 +1,36 @@
 #include "engine/segment_builder.h"
 
+#include <sys/mman.h>
+
+#include <cstdint>
+
 #include "engine/blob.h"
 
 namespace zerofs::engine {
 
+namespace {
+
+// A fresh segment buffer is hundreds of MiB that the frames fill in order,
+// under the engine mutex: with 4 KiB pages that is one page fault per 4 KiB
+// sealed, which profiling showed costing most of what the encryption does.
+// Transparent huge pages (when the kernel offers them on request) cut the
+// faults 512-fold. Advisory: any failure just leaves small pages.
+void AdviseHugePages(const char* data, size_t size) {
+  constexpr uintptr_t kHuge = 2u << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
+
 SegmentBuilder::SegmentBuilder(uint64_t id, uint64_t epoch, std::string buffer, size_t capacity)
     : id_(id), epoch_(epoch), frames_(std::move(buffer)) {
   frames_.clear();
-  frames_.reserve(capacity);
+  if (frames_.capacity() < capacity) {
+    frames_.reserve(capacity);
+    AdviseHugePages(frames_.data(), frames_.capacity());
+  }
 }
 
 JournalRecord SegmentBuilder::AddFrame(const crypto::SecretKey& data_key, std::string_view encoded,

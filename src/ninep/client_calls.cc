@@ -1,4 +1,6 @@
 // Client: one typed method per T-message, plus xattr composites.
+#include <sys/xattr.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -241,7 +243,8 @@ Status Client::SetXattr(uint32_t fid, std::string_view name, std::string_view va
 }
 
 Status Client::RemoveXattr(uint32_t fid, std::string_view name) {
-  return SetXattr(fid, name, "", 0);
+  // Removal on the wire, as Linux sends it: size 0 with XATTR_REPLACE.
+  return SetXattr(fid, name, "", XATTR_REPLACE);
 }
 
 }  // namespace zerofs::ninep

@@ -64,7 +64,13 @@ HandlerResult Handle(RequestContext& c, const Txattrcreate& m) {
 }
 
 Status CommitXattr(RequestContext& c, Fid& f) {
-  if (f.xattr_size == 0) return c.fs->RemoveXattr(f.cred, f.ino, f.xattr_name);
+  // The Linux client sends removexattr as size 0 with XATTR_REPLACE (the
+  // VFS passes a null value with that flag); size 0 without it is an empty
+  // value. (setxattr of an empty value with XATTR_REPLACE looks the same as
+  // a removal on the wire; the Linux client cannot tell them apart either.)
+  if (f.xattr_size == 0 && (f.xattr_flags & fs::kXattrReplace)) {
+    return c.fs->RemoveXattr(f.cred, f.ino, f.xattr_name);
+  }
   if (f.xattr_data.size() != f.xattr_size) {
     return Error::Posix(EINVAL, "xattr value shorter than announced");
   }
