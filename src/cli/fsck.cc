@@ -34,6 +34,8 @@ int Fsck(const config::Config& config) {
   options.gc_enabled = false;
   // Its own index directory: never the one a writer on this host uses.
   options.local_dir = IndexDirFor(config, "fsck");
+  // Checks the bucket's bytes, never a local copy of them.
+  options.disk_cache_dir.clear();
   Progress("fsck: loading the latest snapshot and replaying the journal of " +
            (*store)->Describe());
   auto engine = engine::Engine::Open(options);

@@ -4,6 +4,7 @@
 
 #include "base/crc32c.h"
 #include "crypto/key_file.h"
+#include "objstore/metered_store.h"
 #include "objstore/probe.h"
 #include "objstore/retry_store.h"
 #include "objstore/url.h"
@@ -47,7 +48,9 @@ Result<std::shared_ptr<objstore::ObjectStore>> OpenConfiguredStore(const config:
   ZFS_ASSIGN_OR_RETURN(objstore::StorageUrl url, objstore::ParseStorageUrl(config.storage.url));
   ZFS_ASSIGN_OR_RETURN(std::shared_ptr<objstore::ObjectStore> base,
                        objstore::OpenObjectStore(url, CloudOptionsFor(config)));
-  auto store = std::make_shared<objstore::RetryStore>(base, objstore::RetryOptions{});
+  // Metered under the retries, so that every request sent counts.
+  auto metered = std::make_shared<objstore::MeteredStore>(base);
+  auto store = std::make_shared<objstore::RetryStore>(metered, objstore::RetryOptions{});
   // One cheap request so that an unreachable store or bad credentials fail
   // here, with the URL, rather than deep inside the engine.
   auto page = store->List("manifest", {}, 1);
@@ -78,6 +81,8 @@ engine::EngineOptions EngineOptionsFor(const config::Config& config,
   o.flush_interval = std::chrono::seconds(config.storage.flush_interval_secs);
   o.snapshot_interval = std::chrono::seconds(config.storage.snapshot_interval_secs);
   o.memory_cache_bytes = config::GibToBytes(config.cache.memory_size_gb);
+  o.disk_cache_dir = IndexDirFor(config, "disk-cache");
+  o.disk_cache_bytes = config::GibToBytes(config.cache.disk_size_gb);
   o.kdf = crypto::KdfParamsFromEnv();
   o.gc_enabled = config.gc.enabled;
   o.gc_interval = std::chrono::seconds(config.gc.interval_secs);

@@ -59,6 +59,12 @@ struct EngineOptions {
   std::chrono::milliseconds snapshot_interval{300000};
   // Bound on decoded extents kept in memory.
   uint64_t memory_cache_bytes = 256ull << 20;
+  // Disk tier (cache/disk_cache.h): sealed frames fetched from the bucket,
+  // kept across restarts in this directory. Empty or 0 bytes: no disk tier.
+  // A writer fails to open if the directory is unusable; a read-only engine
+  // then runs without it (the writer may hold it).
+  std::string disk_cache_dir;
+  uint64_t disk_cache_bytes = 0;
   // Key derivation cost used when this open creates the key file.
   crypto::KdfParams kdf = crypto::KdfParams::Default();
 
@@ -125,6 +131,10 @@ struct EngineStats {
   uint64_t live_stored_bytes = 0;   // sum of sealed frame lengths still referenced
   uint64_t cache_hits = 0;
   uint64_t cache_misses = 0;
+  uint64_t disk_cache_hits = 0;
+  uint64_t disk_cache_misses = 0;
+  uint64_t disk_cache_bad_entries = 0;  // failed a check, dropped, refetched
+  uint64_t disk_cache_bytes = 0;        // charged bytes on disk
   uint64_t epoch = 0;
   bool fenced = false;
   // Garbage collection (engine/gc.h).
@@ -173,6 +183,14 @@ class Engine {
   // fetched with one ranged read. Errors as ReadExtent.
   virtual Result<std::vector<ExtentData>> ReadExtents(uint64_t ino, uint64_t first,
                                                       uint64_t count) = 0;
+
+  // ReadExtents from memory only: nullopt as soon as one frame is not in the
+  // memory cache (or the engine is closing). Never waits on the object
+  // store, so a protocol's I/O thread may call it and fall back to
+  // ReadExtents on a worker thread.
+  virtual Result<std::optional<std::vector<ExtentData>>> ReadExtentsIfCached(uint64_t ino,
+                                                                             uint64_t first,
+                                                                             uint64_t count) = 0;
 
   // Durability barrier (see the contract at the top of this file).
   virtual Status Flush() = 0;

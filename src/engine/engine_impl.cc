@@ -122,6 +122,17 @@ Status EngineImpl::Init() {
   fs::create_directories(options_.local_dir, ec);
   if (ec) return Error(Code::kIoError, "create " + options_.local_dir + ": " + ec.message());
   if (writer) ZFS_RETURN_IF_ERROR(LockLocalDir());
+  if (!options_.disk_cache_dir.empty() && options_.disk_cache_bytes > 0) {
+    auto disk = cache::DiskCache::Open(
+        cache::DiskCacheOptions{options_.disk_cache_dir, options_.disk_cache_bytes});
+    if (disk.ok()) {
+      disk_cache_ = std::move(disk).value();
+    } else if (writer) {
+      return disk.error();
+    } else {
+      spdlog::warn("zerofs: reading without the disk cache: {}", disk.error().ToString());
+    }
+  }
 
   // (a) key, (b) manifest, (c) epoch.
   ZFS_ASSIGN_OR_RETURN(crypto::SecretKey data_key, LoadOrCreateKey(options_));
@@ -359,6 +370,7 @@ void EngineImpl::Shutdown(bool abandon) {
     db_->Close().PermitUncheckedError();
     db_.reset();
   }
+  disk_cache_.reset();  // finishes its queued writes, releases its lock
   if (options_.read_only && !db_dir_.empty()) {
     // A reader never cleans other directories (a writer may share
     // local_dir), so it removes its own index when done.
@@ -394,6 +406,13 @@ EngineStats EngineImpl::Stats() {
     st.gc_orphans_deleted = gs.orphans_deleted;
   }
   std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
+  if (disk_cache_) {
+    cache::DiskCacheStats ds = disk_cache_->Stats();
+    st.disk_cache_hits = ds.hits;
+    st.disk_cache_misses = ds.misses;
+    st.disk_cache_bad_entries = ds.bad_entries;
+    st.disk_cache_bytes = ds.usage;
+  }
   if (!closed_ && db_) {
     auto g = ReadGlobalStats(db_.get());
     if (g.ok()) {

@@ -3,8 +3,9 @@
 //   Commit   -> codec outside any lock; under the engine mutex (the
 //               pipeline's): seal frames into the open segment, one index
 //               WriteBatch through the Applier, journal records.
-//   Read     -> 'E' pointer from RocksDB -> memory cache -> in-memory segment
-//               -> ranged GET; every frame authenticated before use.
+//   Read     -> 'E' pointer from RocksDB -> memory cache -> disk cache ->
+//               in-memory segment -> ranged GET; every frame authenticated
+//               before use.
 //   Flush    -> SegmentPipeline::Flush (group commit).
 //   Snapshot -> RocksDB checkpoint at a seal, SSTs + descriptor, manifest CAS.
 //   Open     -> recovery.h steps, then the pipeline and background threads.
@@ -31,6 +32,7 @@
 
 #include <rocksdb/db.h>
 
+#include "cache/disk_cache.h"
 #include "cache/memory_cache.h"
 #include "crypto/key_file.h"
 #include "engine/engine.h"
@@ -58,6 +60,8 @@ class EngineImpl : public Engine {
   Result<std::string> ReadExtent(uint64_t ino, uint64_t index) override;
   Result<std::vector<ExtentData>> ReadExtents(uint64_t ino, uint64_t first,
                                               uint64_t count) override;
+  Result<std::optional<std::vector<ExtentData>>> ReadExtentsIfCached(uint64_t ino, uint64_t first,
+                                                                     uint64_t count) override;
   Result<uint64_t> StoredBytes(uint64_t ino) override;
   Status Flush() override;
   Status Snapshot() override;
@@ -78,6 +82,12 @@ class EngineImpl : public Engine {
   // Fetches, authenticates and decodes `misses` (sorted by place), one
   // ranged read per run of nearby frames; fills (*out)[slot] and the cache.
   Status FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses, std::vector<ExtentData>* out);
+  // Fills what the disk cache holds and removes it from `misses`.
+  void TakeDiskHits(uint64_t ino, std::vector<FrameMiss>* misses, std::vector<ExtentData>* out);
+  // The index walk of ReadExtents: cached frames into `out`, the others
+  // into `misses`. REQUIRES: lifetime_mutex_ held shared.
+  Status LookupExtents(uint64_t ino, uint64_t first, uint64_t count, std::vector<ExtentData>* out,
+                       std::vector<FrameMiss>* misses);
   Status SnapshotLocked();  // REQUIRES: snapshot_mutex_ held
   // Reads the manifest; fences the pipeline if a newer epoch owns the store.
   void CheckFence();
@@ -95,6 +105,8 @@ class EngineImpl : public Engine {
   int lock_fd_ = -1;
   cache::MemoryCache cache_;
   std::unique_ptr<SegmentPipeline> pipeline_;
+  // Null without a disk tier. Reset by Shutdown under lifetime_mutex_.
+  std::unique_ptr<cache::DiskCache> disk_cache_;
 
   std::shared_mutex lifetime_mutex_;
   std::unique_ptr<rocksdb::DB> db_;  // guarded by lifetime_mutex_ (pointer)

@@ -1,5 +1,9 @@
-// The engine's read path: index lookup, memory cache, and fetching frames
-// from the open/sealed segments in memory or from the bucket.
+// The engine's read path: index lookup, memory cache, disk cache, and
+// fetching frames from the open/sealed segments in memory or from the bucket.
+//
+// The disk tier keeps sealed frames (still encrypted) fetched from the
+// bucket, keyed by segment object and offset. Frames read from a segment
+// still in memory are not put there: that segment may not be durable yet.
 //
 // A sequential read asks for many extents at once (an NFS READ of 1 MiB is
 // 32 extents). Their frames usually sit next to each other in one segment,
@@ -7,7 +11,13 @@
 // of one per extent; the index is walked with one iterator instead of a
 // point lookup per extent.
 #include <algorithm>
+#include <cstdio>
 #include <memory>
+
+#include <spdlog/spdlog.h>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
 
 #include "engine/applier.h"
 #include "engine/engine_impl.h"
@@ -47,10 +57,41 @@ Result<std::string> OpenFrame(const crypto::SecretKey& data_key, uint64_t ino, u
   return decoded;
 }
 
+// "segments/<id>@<offset hex>": names the bytes, not what they decode to.
+std::string DiskFrameKey(const ExtentPointer& p) {
+  char at[24];
+  std::snprintf(at, sizeof(at), "@%llx", static_cast<unsigned long long>(p.offset));
+  return SegmentObjectKey(p.segment_id) + at;
+}
+
 }  // namespace
+
+void EngineImpl::TakeDiskHits(uint64_t ino, std::vector<FrameMiss>* misses,
+                              std::vector<ExtentData>* out) {
+  size_t kept = 0;
+  for (FrameMiss& m : *misses) {
+    const std::string key = DiskFrameKey(m.p);
+    if (std::optional<std::string> sealed = disk_cache_->Lookup(key)) {
+      auto data = OpenFrame(keys_.data, ino, m.index, m.p, *sealed);
+      if (data.ok()) {
+        auto shared = std::make_shared<const std::string>(std::move(data).value());
+        cache_.Insert(FrameCacheKey(m.p.segment_id, m.p.offset), shared);
+        (*out)[m.slot] = std::move(shared);
+        continue;
+      }
+      // Intact as a file but not the frame the index expects (for
+      // instance left by another store): drop it and ask the bucket.
+      spdlog::warn("zerofs: disk cache entry {} dropped: {}", key, data.error().ToString());
+      disk_cache_->Erase(key);
+    }
+    (*misses)[kept++] = m;
+  }
+  misses->resize(kept);
+}
 
 Status EngineImpl::FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses,
                                std::vector<ExtentData>* out) {
+  if (disk_cache_) TakeDiskHits(ino, &misses, out);
   std::sort(misses.begin(), misses.end(), [](const FrameMiss& a, const FrameMiss& b) {
     return a.p.segment_id != b.p.segment_id ? a.p.segment_id < b.p.segment_id
                                             : a.p.offset < b.p.offset;
@@ -70,7 +111,9 @@ Status EngineImpl::FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses,
     }
 
     std::string bytes;
+    bool from_store = false;
     if (!pipeline_->ReadInMemory(segment, start, static_cast<uint32_t>(end - start), &bytes)) {
+      from_store = true;
       ZFS_ASSIGN_OR_RETURN(
           objstore::GetResult got,
           options_.store->Get(SegmentObjectKey(segment), objstore::ByteRange{start, end - start}));
@@ -86,6 +129,7 @@ Status EngineImpl::FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses,
         sealed = std::string_view(bytes).substr(at, m.p.sealed_length);
       }
       ZFS_ASSIGN_OR_RETURN(std::string data, OpenFrame(keys_.data, ino, m.index, m.p, sealed));
+      if (from_store && disk_cache_) disk_cache_->Insert(DiskFrameKey(m.p), sealed);
       auto shared = std::make_shared<const std::string>(std::move(data));
       cache_.Insert(FrameCacheKey(m.p.segment_id, m.p.offset), shared);
       (*out)[m.slot] = std::move(shared);
@@ -110,16 +154,30 @@ Result<std::string> EngineImpl::ReadExtent(uint64_t ino, uint64_t index) {
   return std::string(*out[0]);
 }
 
-Result<std::vector<ExtentData>> EngineImpl::ReadExtents(uint64_t ino, uint64_t first,
-                                                        uint64_t count) {
-  std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
+Status EngineImpl::LookupExtents(uint64_t ino, uint64_t first, uint64_t count,
+                                 std::vector<ExtentData>* out, std::vector<FrameMiss>* misses) {
   ZFS_RETURN_IF_ERROR(CheckOpen());
   if (count > kMaxExtentsPerRead || first > UINT64_MAX - count) {
     return Error(Code::kInvalidArgument, "ReadExtents: " + std::to_string(count) +
                                              " extents from " + std::to_string(first));
   }
-  std::vector<ExtentData> out(count);
-  if (count == 0) return out;
+  out->assign(count, nullptr);
+  if (count == 0) return OkStatus();
+  if (count == 1) {
+    // A point lookup costs less than setting up an iterator (a small
+    // random read is one extent).
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ExtentKey(ino, first), &value);
+    if (s.IsNotFound()) return OkStatus();
+    ZFS_RETURN_IF_ERROR(FromRocks(s, "index get"));
+    ZFS_ASSIGN_OR_RETURN(ExtentPointer p, ExtentPointer::Decode(value));
+    if (auto hit = cache_.Lookup(FrameCacheKey(p.segment_id, p.offset))) {
+      (*out)[0] = std::move(hit);
+    } else {
+      misses->push_back(FrameMiss{0, first, p});
+    }
+    return OkStatus();
+  }
 
   const std::string lower = ExtentKey(ino, first);
   const std::string upper_key = ExtentKey(ino, first + count);
@@ -127,7 +185,6 @@ Result<std::vector<ExtentData>> EngineImpl::ReadExtents(uint64_t ino, uint64_t f
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-  std::vector<FrameMiss> misses;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     uint64_t key_ino = 0, index = 0;
     const rocksdb::Slice k = it->key();
@@ -141,15 +198,35 @@ Result<std::vector<ExtentData>> EngineImpl::ReadExtents(uint64_t ino, uint64_t f
                          ExtentPointer::Decode(std::string_view(v.data(), v.size())));
     const size_t slot = index - first;
     if (auto hit = cache_.Lookup(FrameCacheKey(p.segment_id, p.offset))) {
-      out[slot] = std::move(hit);
+      (*out)[slot] = std::move(hit);
     } else {
-      misses.push_back(FrameMiss{slot, index, p});
+      misses->push_back(FrameMiss{slot, index, p});
     }
   }
-  ZFS_RETURN_IF_ERROR(FromRocks(it->status(), "index scan"));
-  it.reset();
+  return FromRocks(it->status(), "index scan");
+}
+
+Result<std::vector<ExtentData>> EngineImpl::ReadExtents(uint64_t ino, uint64_t first,
+                                                        uint64_t count) {
+  std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
+  std::vector<ExtentData> out;
+  std::vector<FrameMiss> misses;
+  ZFS_RETURN_IF_ERROR(LookupExtents(ino, first, count, &out, &misses));
   ZFS_RETURN_IF_ERROR(FetchFrames(ino, misses, &out));
   return out;
+}
+
+Result<std::optional<std::vector<ExtentData>>> EngineImpl::ReadExtentsIfCached(uint64_t ino,
+                                                                               uint64_t first,
+                                                                               uint64_t count) {
+  // Close holds the lock exclusively for as long as it takes: do not wait.
+  std::shared_lock<std::shared_mutex> life(lifetime_mutex_, std::try_to_lock);
+  if (!life.owns_lock()) return std::optional<std::vector<ExtentData>>();
+  std::vector<ExtentData> out;
+  std::vector<FrameMiss> misses;
+  ZFS_RETURN_IF_ERROR(LookupExtents(ino, first, count, &out, &misses));
+  if (!misses.empty()) return std::optional<std::vector<ExtentData>>();
+  return std::optional<std::vector<ExtentData>>(std::move(out));
 }
 
 Result<uint64_t> EngineImpl::StoredBytes(uint64_t ino) {

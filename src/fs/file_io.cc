@@ -1,6 +1,11 @@
 // Read, Write and Fallocate: file data over 32 KiB extents (file_data.h).
 #include <algorithm>
 #include <cerrno>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
 
 #include "fs/file_data.h"
 #include "fs/internal.h"
@@ -19,6 +24,29 @@ Status CheckRegular(const InodeRecord& rec) {
 }
 
 constexpr int64_t kRelatimeSeconds = 24 * 3600;
+
+// Appends bytes [offset, end) of a file to `data` from its extents starting
+// at extent `first`; holes and the zero tail of a short extent read as zeros.
+void Assemble(const std::vector<engine::ExtentData>& extents, uint64_t first, uint64_t offset,
+              uint64_t end, std::string* data) {
+  data->reserve(data->size() + (end - offset));
+  for (uint64_t idx = first; idx < first + extents.size(); idx++) {
+    const uint64_t start = idx * engine::kExtentSize;
+    const uint64_t lo = std::max(offset, start) - start;
+    const uint64_t hi = std::min(end, start + engine::kExtentSize) - start;
+    std::string_view have;
+    if (const engine::ExtentData& ext = extents[idx - first]; ext && ext->size() > lo) {
+      have = std::string_view(*ext).substr(lo, std::min<uint64_t>(hi, ext->size()) - lo);
+    }
+    data->append(have);
+    data->append(hi - lo - have.size(), '\0');
+  }
+}
+
+// Extents [first, first + n) covering bytes [offset, end), end > offset.
+uint64_t ExtentCount(uint64_t offset, uint64_t end) {
+  return ExtentOf(end - 1) - ExtentOf(offset) + 1;
+}
 
 }  // namespace
 
@@ -54,22 +82,12 @@ Result<ReadResult> FileSystem::Read(const Cred& cred, InodeId ino, uint64_t offs
     if (offset >= rec.size) {
       out.eof = true;
     } else {
-      uint64_t end = offset + std::min(count, rec.size - offset);
-      out.data.reserve(end - offset);
-      const uint64_t first = ExtentOf(offset);
-      const uint64_t n = end > offset ? ExtentOf(end - 1) - first + 1 : 0;
-      ZFS_ASSIGN_OR_RETURN(std::vector<engine::ExtentData> extents,
-                           engine_->ReadExtents(ino, first, n));
-      for (uint64_t idx = first; idx < first + n; idx++) {
-        const uint64_t start = idx * engine::kExtentSize;
-        const uint64_t lo = std::max(offset, start) - start;
-        const uint64_t hi = std::min(end, start + engine::kExtentSize) - start;
-        std::string_view have;
-        if (const engine::ExtentData& ext = extents[idx - first]; ext && ext->size() > lo) {
-          have = std::string_view(*ext).substr(lo, std::min<uint64_t>(hi, ext->size()) - lo);
-        }
-        out.data.append(have);
-        out.data.append(hi - lo - have.size(), '\0');  // a hole or the zero tail
+      const uint64_t end = offset + std::min(count, rec.size - offset);
+      if (end > offset) {
+        const uint64_t first = ExtentOf(offset);
+        ZFS_ASSIGN_OR_RETURN(std::vector<engine::ExtentData> extents,
+                             engine_->ReadExtents(ino, first, ExtentCount(offset, end)));
+        Assemble(extents, first, offset, end, &out.data);
       }
       out.eof = end >= rec.size;
     }
@@ -77,6 +95,34 @@ Result<ReadResult> FileSystem::Read(const Cred& cred, InodeId ino, uint64_t offs
   }
   if (touch_atime) impl_->TouchAtime(ino);
   return out;
+}
+
+Result<std::optional<ReadResult>> FileSystem::TryReadCached(const Cred& cred, InodeId ino,
+                                                            uint64_t offset, uint64_t count,
+                                                            IoCheck check) {
+  std::shared_lock<std::shared_mutex> lock(impl_->locks.Stripe(LockTable::StripeOf(ino)),
+                                           std::try_to_lock);
+  if (!lock.owns_lock()) return std::optional<ReadResult>();
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  ZFS_RETURN_IF_ERROR(CheckRegular(rec));
+  if (check == IoCheck::kCheck) ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, kAccessRead));
+  count = std::min(count, kMaxReadBytes);
+  if (count > 0 && impl_->NeedsAtime(rec, Timespec::Now())) return std::optional<ReadResult>();
+  ReadResult out;
+  if (offset >= rec.size) {
+    out.eof = true;
+    return std::optional<ReadResult>(std::move(out));
+  }
+  const uint64_t end = offset + std::min(count, rec.size - offset);
+  if (end > offset) {
+    const uint64_t first = ExtentOf(offset);
+    ZFS_ASSIGN_OR_RETURN(std::optional<std::vector<engine::ExtentData>> extents,
+                         engine_->ReadExtentsIfCached(ino, first, ExtentCount(offset, end)));
+    if (!extents) return std::optional<ReadResult>();
+    Assemble(*extents, first, offset, end, &out.data);
+  }
+  out.eof = end >= rec.size;
+  return std::optional<ReadResult>(std::move(out));
 }
 
 Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,

@@ -62,6 +62,39 @@ TEST_F(FsTest, WriteUpdatesTimesAndReadUpdatesAtimeRelatime) {
   EXPECT_EQ(AttrOf(f.ino).mtime, w.mtime);
 }
 
+TEST_F(FsTest, TryReadCachedAnswersOnlyFromMemory) {
+  Cred r = Cred::Root();
+  Attr f = CreateOk(kRootInode, "f");
+  WriteOk(f.ino, 10, "hello");
+  WriteOk(f.ino, 2 * kE + 1, "x");  // extent 1 is a hole
+  // atime <= mtime: a read must commit an atime update, so no answer.
+  auto t = fs_->TryReadCached(r, f.ino, 0, 3 * kE);
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(t->has_value());
+  ASSERT_TRUE(fs_->Read(r, f.ino, 0, 4).ok());  // updates atime
+  // A new engine has an empty memory cache: every frame would be fetched.
+  Reopen();
+  t = fs_->TryReadCached(r, f.ino, 0, 3 * kE);
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(t->has_value());
+  auto full = fs_->Read(r, f.ino, 0, 3 * kE);  // fills the cache
+  ASSERT_TRUE(full.ok());
+  t = fs_->TryReadCached(r, f.ino, 0, 3 * kE);
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(t->has_value());
+  EXPECT_EQ((*t)->data, full->data);
+  EXPECT_TRUE((*t)->eof);
+  t = fs_->TryReadCached(r, f.ino, 12, 2);
+  ASSERT_TRUE(t.ok() && t->has_value());
+  EXPECT_EQ((*t)->data, "ll");
+  EXPECT_FALSE((*t)->eof);
+  t = fs_->TryReadCached(r, f.ino, 10 * kE, 5);  // past EOF
+  ASSERT_TRUE(t.ok() && t->has_value());
+  EXPECT_TRUE((*t)->data.empty());
+  EXPECT_TRUE((*t)->eof);
+  EXPECT_EQ(Errno(fs_->TryReadCached(r, kRootInode, 0, 1)), EISDIR);
+}
+
 TEST_F(FsTest, TruncateDownZeroesTheTail) {
   Cred r = Cred::Root();
   Attr f = CreateOk(kRootInode, "f");

@@ -345,6 +345,13 @@ class FileSystem {
   Result<ReadResult> Read(const Cred& cred, InodeId ino, uint64_t offset, uint64_t count,
                           IoCheck check = IoCheck::kCheck);
 
+  // Read if it can be answered at once from memory, else nullopt: when a
+  // writer holds the inode, a frame is not in the memory cache, or atime is
+  // due (which commits). Never waits, so a protocol's I/O thread may call it
+  // and hand the request to a worker (Read) only on nullopt.
+  Result<std::optional<ReadResult>> TryReadCached(const Cred& cred, InodeId ino, uint64_t offset,
+                                                  uint64_t count, IoCheck check = IoCheck::kCheck);
+
   // Writes `data` at `offset`, extending the file (the gap is a hole).
   // EFBIG past kMaxFileSize, ENOSPC past max_bytes, EACCES without write
   // permission (kCheck), EISDIR/EINVAL as Read. Sets mtime+ctime, clears
