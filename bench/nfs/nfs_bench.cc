@@ -5,7 +5,7 @@
 //
 //   bench_nfs --url 'nfs://127.0.0.1/EXPORT?version=3&nfsport=P&mountport=M'
 //             [--threads 4] [--files 500] [--io-mib 32] [--io-secs 5]
-//             [--seq-mib 128] [--dir NAME]
+//             [--seq-mib 128] [--dir NAME] [--trace]
 //   bench_nfs --url URL --mkfile PATH BYTES   (sparse file, e.g. an NBD export)
 //
 // Output: one line per phase, "RESULT <phase> <value> <unit>".
@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <random>
 #include <string>
@@ -39,6 +40,7 @@ struct Options {
   double io_secs = 5;
   uint64_t seq_mib = 128;
   std::string dir = "bench";
+  bool trace = false;  // --trace: phase start times on stderr
   std::string mkfile;
   uint64_t mkfile_size = 0;
 };
@@ -100,6 +102,7 @@ class Bench {
   void Phase(int idx, const std::function<void()>& fn) {
     sync_.arrive_and_wait();
     auto start = Clock::now();
+    if (o_.trace && idx_marked_.exchange(idx) != idx) TraceMark(idx);
     fn();
     sync_.arrive_and_wait();
     double s = std::chrono::duration<double>(Clock::now() - start).count();
@@ -167,6 +170,10 @@ class Bench {
       Sequential(nfs, fh, o_.seq_mib << 20, wmax, buf.data(), true);
       if (nfs_fsync(nfs, fh) != 0) Die(nfs, "fsync");
     });
+    // Warm the cache as for the 4 KiB reads: a server need not keep data it
+    // was just sent in its read cache (zerofs admits a new entry for good
+    // only on its second access), while ganesha reads from the page cache.
+    Sequential(nfs, fh, o_.seq_mib << 20, rmax, buf.data(), false);
     Phase(5, [&] { Sequential(nfs, fh, o_.seq_mib << 20, rmax, buf.data(), false); });
     nfs_close(nfs, fh);
 
@@ -178,7 +185,17 @@ class Bench {
     nfs_destroy_context(nfs);
   }
 
+  // CLOCK_MONOTONIC seconds, the clock of `perf record -k CLOCK_MONOTONIC`,
+  // so a profile can be cut per phase with `perf report --time A,B`.
+  static void TraceMark(int idx) {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    std::fprintf(stderr, "PHASE %d %ld.%06ld\n", idx, static_cast<long>(ts.tv_sec),
+                 ts.tv_nsec / 1000);
+  }
+
   Options o_;
+  std::atomic<int> idx_marked_{-1};
   std::barrier<> sync_;
   std::atomic<double> secs_[7] = {};
   std::atomic<uint64_t> ops_[7] = {};
@@ -220,6 +237,8 @@ int main(int argc, char** argv) {
       o.io_secs = std::stod(next());
     else if (a == "--seq-mib")
       o.seq_mib = std::stoull(next());
+    else if (a == "--trace")
+      o.trace = true;
     else if (a == "--dir")
       o.dir = next();
     else if (a == "--mkfile") {

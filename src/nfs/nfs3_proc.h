@@ -30,6 +30,11 @@ struct ServerState {
 struct NfsCall {
   const ServerState& server;
   const fs::Cred& cred;
+  // Non-null: cached-only mode, for the io thread. A procedure that would
+  // wait for the object store (READ of uncached data) sets it and appends
+  // nothing; the call is then run again normally on a worker. Procedures
+  // that never wait ignore it.
+  bool* would_block = nullptr;
   fs::FileSystem* fs() const { return server.fs; }
 };
 

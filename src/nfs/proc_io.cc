@@ -13,12 +13,20 @@
 // flushes.
 #include <algorithm>
 
+#include "nfs/metrics.h"
+
 #include "nfs/errors.h"
 #include "nfs/nfs3_proc.h"
 
 namespace zerofs::nfs {
 
 namespace {
+
+// Larger READs go to a worker even when cached: copying and sending them
+// takes hundreds of microseconds, which would hold up the other connections
+// of the io thread, and on workers a client's concurrent large reads (one
+// kernel mount is one connection) use every core.
+constexpr uint32_t kMaxInlineRead = 64 * 1024;
 
 std::string_view WriteVerf(const NfsCall& call) {
   return std::string_view(call.server.write_verf.data(), call.server.write_verf.size());
@@ -38,6 +46,10 @@ fs::IoCheck WriteCheck(const NfsCall& call, const fs::Attr& attr) {
 }  // namespace
 
 void Nfs3Read(const NfsCall& call, const ReadArgs& a, XdrEncoder* res) {
+  if (call.would_block != nullptr && a.count > kMaxInlineRead) {
+    *call.would_block = true;
+    return;
+  }
   fs::Attr attr;
   Nfsstat3 st = ResolveHandle(call, a.file, &attr);
   if (st != Nfsstat3::kOk) {
@@ -46,19 +58,35 @@ void Nfs3Read(const NfsCall& call, const ReadArgs& a, XdrEncoder* res) {
     return;
   }
   uint32_t count = std::min(a.count, kMaxTransfer);
-  auto r = call.fs()->Read(call.cred, attr.ino, a.offset, count, ReadCheck(call, attr));
+  const fs::IoCheck check = ReadCheck(call, attr);
+  Result<fs::ReadResult> r = fs::ReadResult{};
+  std::optional<fs::Attr> after;
+  if (call.would_block != nullptr) {
+    auto cached = call.fs()->TryReadCached(call.cred, attr.ino, a.offset, count, check);
+    if (cached.ok() && !cached->has_value()) {
+      *call.would_block = true;
+      return;
+    }
+    if (cached.ok()) {
+      r = std::move(**cached);
+      after = attr;  // a cached read changes nothing (no atime was due)
+    } else {
+      r = std::move(cached).error();
+    }
+  } else {
+    r = call.fs()->Read(call.cred, attr.ino, a.offset, count, check);
+    if (r.ok()) after = AttrOrNone(call, attr.ino);
+  }
   if (!r.ok()) {
     res->PutU32(static_cast<uint32_t>(ToNfsstat3(r.error())));
     EncodePostOpAttr(res, attr);
     return;
   }
-  std::optional<fs::Attr> after = AttrOrNone(call, attr.ino);
-  res->Reserve(r->data.size() + 128);
   res->PutU32(static_cast<uint32_t>(Nfsstat3::kOk));
   EncodePostOpAttr(res, after);
   res->PutU32(static_cast<uint32_t>(r->data.size()));
   res->PutBool(r->eof);
-  res->PutOpaque(r->data);
+  res->PutOpaqueTail(std::move(r->data));  // not copied into the reply
 }
 
 void Nfs3Write(const NfsCall& call, const WriteArgs& a, XdrEncoder* res) {
@@ -77,6 +105,7 @@ void Nfs3Write(const NfsCall& call, const WriteArgs& a, XdrEncoder* res) {
     EncodeWccData(res, PreOpAttr::From(before), AttrOrNone(call, before.ino));
     return;
   }
+  NfsMetrics().AddWritten(data.size());
   StableHow committed = StableHow::kFileSync;
   if (call.server.write_mode == config::NfsWriteMode::kSync) {
     if (a.stable == StableHow::kUnstable) {

@@ -39,8 +39,9 @@ AcceptStat HandlePortmap(const CallHeader& call, std::string_view args, const Co
                          XdrEncoder* res);
 AcceptStat HandleMount(const CallHeader& call, std::string_view args, const ConnectionInfo& conn,
                        const ServerState& server, MountTable* mounts, XdrEncoder* res);
+// With `would_block`, runs in cached-only mode (see NfsCall).
 AcceptStat HandleNfs3(const CallHeader& call, std::string_view args, const ServerState& server,
-                      XdrEncoder* res);
+                      XdrEncoder* res, bool* would_block = nullptr);
 
 const char* Nfs3ProcName(uint32_t proc);
 

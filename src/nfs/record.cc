@@ -42,8 +42,8 @@ Status RecordAssembler::Feed(std::string_view data, std::vector<std::string>* ou
   return OkStatus();
 }
 
-void SetRecordMark(std::string* reply) {
-  uint32_t len = static_cast<uint32_t>(reply->size() - 4) | kLastFragment;
+void SetRecordMark(std::string* reply, size_t tail_bytes) {
+  uint32_t len = static_cast<uint32_t>(reply->size() - 4 + tail_bytes) | kLastFragment;
   for (int i = 0; i < 4; i++) (*reply)[i] = static_cast<char>(len >> (8 * (3 - i)));
 }
 

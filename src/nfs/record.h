@@ -45,6 +45,7 @@ class RecordAssembler {
 
 // Wraps an encoded reply (whose first four bytes were reserved) as a single
 // last fragment by writing the record mark into those bytes.
-void SetRecordMark(std::string* reply_with_reserved_header);
+// `tail_bytes` more bytes follow the reply in the same record.
+void SetRecordMark(std::string* reply_with_reserved_header, size_t tail_bytes = 0);
 
 }  // namespace zerofs::nfs

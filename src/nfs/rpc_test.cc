@@ -291,5 +291,32 @@ TEST(RpcReplyTest, MalformedHeaderClosesConnection) {
   EXPECT_EQ(o, Dispatcher::Outcome::kIgnore);
 }
 
+TEST(RpcPlacementTest, MetadataInlineDataAndFlushesOnWorkers) {
+  using P = Dispatcher::Placement;
+  auto place = [](uint32_t prog, uint32_t proc) {
+    CallBuilder b;
+    b.prog = prog;
+    b.proc = proc;
+    return Dispatcher::Place(b.Build());
+  };
+  auto nfs = [&](Nfs3Proc p) { return place(kNfsProgram, static_cast<uint32_t>(p)); };
+  EXPECT_EQ(nfs(Nfs3Proc::kNull), P::kInline);
+  EXPECT_EQ(nfs(Nfs3Proc::kGetattr), P::kInline);
+  EXPECT_EQ(nfs(Nfs3Proc::kLookup), P::kInline);
+  EXPECT_EQ(nfs(Nfs3Proc::kAccess), P::kInline);
+  EXPECT_EQ(nfs(Nfs3Proc::kFsinfo), P::kInline);
+  EXPECT_EQ(nfs(Nfs3Proc::kRead), P::kTryInline);
+  EXPECT_EQ(nfs(Nfs3Proc::kCreate), P::kInlineIfIdle);
+  EXPECT_EQ(nfs(Nfs3Proc::kRemove), P::kInlineIfIdle);
+  EXPECT_EQ(nfs(Nfs3Proc::kWrite), P::kWorker);
+  EXPECT_EQ(nfs(Nfs3Proc::kCommit), P::kWorker);
+  EXPECT_EQ(nfs(Nfs3Proc::kReaddirplus), P::kWorker);
+  EXPECT_EQ(place(kNfsProgram, 99), P::kInline);  // PROC_UNAVAIL
+  EXPECT_EQ(place(kMountProgram, static_cast<uint32_t>(MountProc::kMnt)), P::kWorker);
+  EXPECT_EQ(place(kMountProgram, 0), P::kInline);
+  EXPECT_EQ(place(kPortmapProgram, 3), P::kInline);
+  EXPECT_EQ(Dispatcher::Place("short"), P::kInline);
+}
+
 }  // namespace
 }  // namespace zerofs::nfs

@@ -2,20 +2,28 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <deque>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "net/io_pool.h"
 #include "nfs/dispatcher.h"
 
 namespace zerofs::nfs {
@@ -26,6 +34,7 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kReadChunk = 256 * 1024;
+constexpr int kMaxIoThreads = 8;
 
 std::array<char, kWriteVerfSize> RandomVerifier() {
   std::random_device rd;
@@ -56,46 +65,161 @@ ConnectionInfo DescribeConnection(const net::Socket& socket) {
   return info;
 }
 
-// One client connection. Everything below runs on `strand`.
+// One client connection. The read side (ReadLoop, `wake`) and the async
+// writer run on the single thread of the connection's io_context (`io`);
+// replies are sent from whichever thread produced them (see SendReply).
 struct Connection {
-  Connection(net::Socket s)
-      : socket(std::move(s)), strand(asio::make_strand(socket.get_executor())), wake(strand) {
+  Connection(net::Socket s) : socket(std::move(s)), io(socket.get_executor()), wake(io) {
     wake.expires_at(asio::steady_timer::time_point::max());
   }
 
   net::Socket socket;
-  asio::strand<asio::any_io_executor> strand;
-  asio::steady_timer wake;  // cancelled when a call finishes
-  ConnectionInfo info;
-  std::deque<std::string> queue;  // replies waiting for the writer
-  bool writing = false;
-  bool closed = false;
-  size_t in_flight = 0;        // calls read but not yet answered
-  size_t in_flight_bytes = 0;  // their record bytes
+  asio::any_io_executor io;
+  asio::steady_timer wake;  // cancelled when the reader may go on
+  ConnectionInfo info;      // set before the first call, then read-only
 
-  void Close() {
-    if (closed) return;
-    closed = true;
-    boost::system::error_code ec;
-    socket.shutdown(asio::socket_base::shutdown_both, ec);
-    socket.close(ec);
-    wake.cancel();
+  // Calls handed to the pool and not yet answered, and their record bytes.
+  std::atomic<size_t> in_flight{0};
+  std::atomic<size_t> in_flight_bytes{0};
+  // The reader is paused (back-pressure or draining); completions wake it.
+  std::atomic<bool> reader_waiting{false};
+  std::atomic<bool> closed{false};
+
+  // Write side. Replies are sent straight from the producing thread with a
+  // non-blocking send; only when the socket is full does the rest wait in
+  // `queue` for an async writer on the io thread.
+  std::mutex write_mu;
+  std::deque<std::string> queue;  // guarded by write_mu
+  size_t front_sent = 0;          // bytes of queue.front() already sent; guarded
+  bool writing = false;           // an async writer owns the queue; guarded
+  std::atomic<size_t> queued_bytes{0};
+
+  // Any thread: makes the reader's pending read fail so that ReadLoop ends
+  // and closes the socket on the io thread (asio sockets are not thread-safe,
+  // but shutdown(2) on the descriptor is). Caller holds write_mu.
+  void BreakLocked() {
+    if (closed.exchange(true)) return;
+    ::shutdown(socket.native_handle(), SHUT_RDWR);
   }
-  void Wake() { wake.cancel(); }
+
+  // Wakes the paused reader; any thread.
+  void WakeReader(const std::shared_ptr<Connection>& self) {
+    if (!reader_waiting.load()) return;
+    asio::post(io, [self] { self->wake.cancel(); });
+  }
 };
+
+// Sends `reply` now if nothing is queued before it, else queues it. Any
+// thread.
+void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply);
+
+// Drains the queue with async writes; runs on the connection's io thread.
+asio::awaitable<void> WriteLoop(std::shared_ptr<Connection> conn) {
+  std::vector<std::string> batch;
+  std::vector<asio::const_buffer> buffers;
+  for (;;) {
+    batch.clear();
+    buffers.clear();
+    size_t skip = 0;
+    {
+      std::lock_guard lock(conn->write_mu);
+      if (conn->closed || conn->queue.empty()) {
+        conn->writing = false;
+        conn->queued_bytes = 0;
+        conn->queue.clear();
+        break;
+      }
+      skip = conn->front_sent;
+      conn->front_sent = 0;
+      while (!conn->queue.empty() && batch.size() < 64) {
+        batch.push_back(std::move(conn->queue.front()));
+        conn->queue.pop_front();
+      }
+    }
+    size_t bytes = 0;
+    for (const auto& b : batch) {
+      buffers.push_back(asio::buffer(b) + (buffers.empty() ? skip : 0));
+      bytes += b.size();
+    }
+    auto [ec, n] = co_await asio::async_write(conn->socket, buffers, kUseTuple);
+    conn->queued_bytes -= bytes;
+    if (ec) {
+      std::lock_guard lock(conn->write_mu);
+      conn->BreakLocked();
+    }
+  }
+  conn->WakeReader(conn);
+}
+
+void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply) {
+  std::string* parts[2] = {&reply.head, &reply.tail};
+  const size_t total = reply.head.size() + reply.tail.size();
+  std::unique_lock lock(conn->write_mu);
+  if (conn->closed) return;
+  size_t sent = 0;
+  if (!conn->writing) {
+    const int fd = conn->socket.native_handle();
+    while (sent < total) {
+      iovec iov[2];
+      int n_iov = 0;
+      size_t skip = sent;
+      for (std::string* p : parts) {
+        if (skip >= p->size()) {
+          skip -= p->size();
+          continue;
+        }
+        iov[n_iov++] = iovec{p->data() + skip, p->size() - skip};
+        skip = 0;
+      }
+      msghdr msg{};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = static_cast<size_t>(n_iov);
+      ssize_t n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        break;
+      } else {
+        conn->BreakLocked();
+        return;
+      }
+    }
+    if (sent == total) return;
+  }
+  // The unsent rest goes to the queue, behind whatever is already there.
+  conn->queued_bytes += total;
+  for (std::string* p : parts) {
+    if (sent >= p->size()) {
+      sent -= p->size();
+      conn->queued_bytes -= p->size();
+      continue;
+    }
+    if (conn->queue.empty()) conn->front_sent = sent;
+    sent = 0;
+    conn->queue.push_back(std::move(*p));
+  }
+  if (conn->writing) return;  // the active writer sends it
+  conn->writing = true;
+  lock.unlock();
+  asio::co_spawn(conn->io, WriteLoop(conn), asio::detached);
+}
 
 class NfsServer : public ProtocolServer {
  public:
   NfsServer(fs::FileSystem* fs, const NfsServerOptions& options)
       : options_(options),
         dispatcher_(ServerState{fs, options.write_mode, RandomVerifier()}),
-        pool_(static_cast<size_t>(std::max(1, options.worker_threads))) {}
+        pool_(static_cast<size_t>(std::max(1, options.worker_threads))),
+        io_pool_(options.listen.io_threads) {}
 
   ~NfsServer() override { Stop(); }
 
   Status Start() {
     net::ListenSpec spec = options_.listen;
     if (spec.protocol.empty()) spec.protocol = "nfs";
+    spec.io_threads = 1;  // it only accepts; connections move to io_pool_
     ZFS_ASSIGN_OR_RETURN(listener_, net::Listener::Start(spec, [this](net::Socket s) {
                            return Serve(std::move(s));
                          }));
@@ -113,15 +237,46 @@ class NfsServer : public ProtocolServer {
     if (stopped_) return;
     stopped_ = true;
     if (listener_) listener_->Stop();
-    pool_.join();  // calls in flight finish with the filesystem
+    io_pool_.Stop();  // no new calls reach the workers
+    pool_.join();     // calls in flight finish with the filesystem
     listener_.reset();
   }
 
  private:
   asio::awaitable<void> Serve(net::Socket socket) {
-    auto conn = std::make_shared<Connection>(std::move(socket));
+    auto adopted = io_pool_.Adopt(std::move(socket));
+    if (!adopted.ok()) {
+      spdlog::warn("nfs: {}", adopted.error().ToString());
+      co_return;
+    }
+    auto conn = std::make_shared<Connection>(std::move(adopted).value());
     conn->info = DescribeConnection(conn->socket);
-    co_await asio::co_spawn(conn->strand, ReadLoop(conn), asio::use_awaitable);
+    asio::co_spawn(conn->io, ReadLoop(conn), asio::detached);
+  }
+
+  bool Congested(const Connection& conn) const {
+    return conn.in_flight >= options_.max_calls_in_flight ||
+           conn.in_flight_bytes + conn.queued_bytes >= options_.max_bytes_in_flight;
+  }
+
+  // Whether an orderly close must still wait (answers in flight or queued).
+  static bool Draining(Connection& conn) {
+    std::lock_guard lock(conn.write_mu);
+    return conn.in_flight > 0 || conn.writing;
+  }
+
+  // Pauses the reader until Congested() (or, with `drain`, Draining()) is
+  // false or the connection closed. Completions on other threads wake it
+  // (Connection::WakeReader); the flag is published before the re-check so
+  // that no wakeup is lost.
+  asio::awaitable<void> Pause(Connection* conn, bool drain) {
+    while (!conn->closed) {
+      conn->reader_waiting = true;
+      if (!(drain ? Draining(*conn) : Congested(*conn))) break;
+      co_await conn->wake.async_wait(kUseTuple);
+      conn->wake.expires_at(asio::steady_timer::time_point::max());
+    }
+    conn->reader_waiting = false;
   }
 
   asio::awaitable<void> ReadLoop(std::shared_ptr<Connection> conn) {
@@ -141,67 +296,67 @@ class NfsServer : public ProtocolServer {
                      s.error().ToString());
         break;
       }
-      for (auto& record : records) {
-        while (!conn->closed && (conn->in_flight >= options_.max_calls_in_flight ||
-                                 conn->in_flight_bytes >= options_.max_bytes_in_flight)) {
-          co_await conn->wake.async_wait(kUseTuple);
-          conn->wake.expires_at(asio::steady_timer::time_point::max());
-        }
+      for (size_t i = 0; i < records.size(); i++) {
+        std::string& record = records[i];
+        if (Congested(*conn)) co_await Pause(conn.get(), false);
         if (conn->closed) break;
+        using enum Dispatcher::Placement;
+        Dispatcher::Placement place = Dispatcher::Place(record);
+        if (place == kInlineIfIdle) {
+          // Idle: no call of this connection in flight and none read after it.
+          const bool idle = conn->in_flight == 0 && i + 1 == records.size();
+          place = idle ? kInline : kWorker;
+        }
+        if (place != kWorker && Finish(conn, record, place == kTryInline)) {
+          continue;  // answered here, without waking a worker
+        }
         conn->in_flight++;
         conn->in_flight_bytes += record.size();
-        asio::co_spawn(conn->strand, HandleCall(conn, std::move(record)), asio::detached);
+        asio::post(pool_, [this, conn, r = std::move(record)] {
+          Finish(conn, r);
+          conn->in_flight_bytes -= r.size();
+          conn->in_flight--;
+          conn->WakeReader(conn);
+        });
       }
     }
-    while (orderly && !conn->closed && (conn->in_flight > 0 || conn->writing)) {
-      co_await conn->wake.async_wait(kUseTuple);
-      conn->wake.expires_at(asio::steady_timer::time_point::max());
-    }
-    conn->Close();
+    if (orderly) co_await Pause(conn.get(), true);
+    std::lock_guard lock(conn->write_mu);  // no send may be using the descriptor
+    conn->closed = true;
+    boost::system::error_code ec;
+    conn->socket.shutdown(asio::socket_base::shutdown_both, ec);
+    conn->socket.close(ec);
   }
 
-  asio::awaitable<void> HandleCall(std::shared_ptr<Connection> conn, std::string record) {
-    std::string reply;
-    auto outcome = co_await asio::co_spawn(
-        pool_,
-        [&]() -> asio::awaitable<Dispatcher::Outcome> {
-          co_return dispatcher_.Handle(record, conn->info, &reply);
-        },
-        asio::use_awaitable);
-    conn->in_flight--;
-    conn->in_flight_bytes -= record.size();
-    conn->Wake();
-    if (outcome == Dispatcher::Outcome::kClose) {
-      conn->Close();
-      co_return;
-    }
-    if (outcome != Dispatcher::Outcome::kReply || conn->closed) co_return;
-    conn->queue.push_back(std::move(reply));
-    if (conn->writing) co_return;  // the active writer sends it
-    conn->writing = true;
-    std::vector<std::string> batch;
-    std::vector<asio::const_buffer> buffers;
-    while (!conn->queue.empty() && !conn->closed) {
-      batch.clear();
-      buffers.clear();
-      while (!conn->queue.empty() && batch.size() < 64) {
-        batch.push_back(std::move(conn->queue.front()));
-        conn->queue.pop_front();
-      }
-      for (const auto& b : batch) buffers.push_back(asio::buffer(b));
-      auto [ec, n] = co_await asio::async_write(conn->socket, buffers, kUseTuple);
-      if (ec) {
-        conn->Close();
+  // Runs one call and sends its reply. False only with `cached_only`, when
+  // the call would wait for the store and must go to a worker.
+  bool Finish(const std::shared_ptr<Connection>& conn, std::string_view record,
+              bool cached_only = false) {
+    Dispatcher::Reply reply;
+    switch (dispatcher_.Handle(record, conn->info, &reply, cached_only)) {
+      case Dispatcher::Outcome::kReply:
+        SendReply(conn, std::move(reply));
+        break;
+      case Dispatcher::Outcome::kIgnore:
+        break;
+      case Dispatcher::Outcome::kClose: {
+        std::lock_guard lock(conn->write_mu);
+        conn->BreakLocked();
         break;
       }
+      case Dispatcher::Outcome::kWouldBlock:
+        return false;
     }
-    conn->writing = false;
-    conn->Wake();
+    return true;
   }
 
   const NfsServerOptions options_;
   Dispatcher dispatcher_;
   asio::thread_pool pool_;
+  // Connections' threads; destroyed after listener_ (which hands them
+  // sockets) and before pool_ (whose tasks may post to them, but only
+  // before Stop() joined it).
+  net::IoContextPool io_pool_;
   std::mutex stop_mu_;
   bool stopped_ = false;
   // Last: destroyed first, with the coroutines that refer to the members above.
@@ -216,6 +371,10 @@ NfsServerOptions NfsServerOptionsFromConfig(const config::NfsServerConfig& confi
   o.listen.tcp = config.addresses;
   if (o.listen.tcp.empty()) o.listen.tcp.push_back({"127.0.0.1", config::kDefaultNfsPort});
   o.write_mode = config.write_mode;
+  // Metadata calls run on the io threads: one per core (at least two, so a
+  // call waiting on the engine's write back-pressure does not stop the rest).
+  o.listen.io_threads =
+      std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, kMaxIoThreads);
   return o;
 }
 

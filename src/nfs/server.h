@@ -2,9 +2,13 @@
 // NFS v3 on every configured address (IPv4 and IPv6). See
 // src/nfs/README.md for what is supported and how durability works.
 //
-// Threading: connections are read and written on the listener's io threads
-// (one strand per connection); each call's fs work runs on a pool of
-// `worker_threads`, so many calls per connection are in flight at once and
+// Threading (docs/protocol/nfs3.md): each connection is read on one of
+// `listen.io_threads` single-threaded io_contexts. Calls answered from
+// metadata or the memory cache run right there; calls that may wait on the
+// store or are large (WRITE, COMMIT, uncached or large READ, READDIR) run
+// on a pool of `worker_threads`, so many of them are in flight per
+// connection. Whichever thread finishes a
+// call sends its reply (non-blocking, queued when the socket is full), so
 // replies go out in completion order (clients match them by xid).
 #pragma once
 
@@ -23,6 +27,8 @@ namespace zerofs::nfs {
 struct NfsServerOptions {
   net::ListenSpec listen;  // protocol is set to "nfs" if empty
   config::NfsWriteMode write_mode = config::NfsWriteMode::kSync;
+  // Workers mostly wait on the object store (uploads, ranged GETs), so
+  // there are more than cores; cheap calls never reach them.
   int worker_threads = 8;
   size_t max_record_bytes = kDefaultMaxRecord;
   // Calls read from one connection but not yet answered; reading pauses

@@ -18,6 +18,12 @@ void XdrEncoder::PutOpaque(std::string_view bytes) {
   PutFixed(bytes);
 }
 
+void XdrEncoder::PutOpaqueTail(std::string bytes) {
+  PutU32(static_cast<uint32_t>(bytes.size()));
+  bytes.append(XdrPad(bytes.size()), '\0');
+  tail_ = std::move(bytes);
+}
+
 void XdrEncoder::PatchU32(size_t pos, uint32_t v) {
   for (int i = 0; i < 4; i++) out_[pos + i] = static_cast<char>(v >> (8 * (3 - i)));
 }

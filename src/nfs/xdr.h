@@ -29,20 +29,38 @@ class XdrEncoder {
   void PutFixed(std::string_view bytes);
   // Variable-length opaque<> or string<>: length word, bytes, padding.
   void PutOpaque(std::string_view bytes);
+  // PutOpaque of bulk data (READ) that must be the last item: the bytes are
+  // kept as the tail (TakeTail) instead of being copied after the head, so a
+  // server can send head and tail with one gather write.
+  void PutOpaqueTail(std::string bytes);
 
+  // Bytes of the head (without the tail).
   size_t size() const { return out_.size(); }
-  // Drops everything after the first `n` bytes (to replace a partial reply).
-  void Truncate(size_t n) { out_.resize(n); }
+  // The big-endian word written at `pos`. REQUIRES: pos + 4 <= size().
+  uint32_t U32At(size_t pos) const {
+    const auto* b = reinterpret_cast<const unsigned char*>(out_.data() + pos);
+    return uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
+  }
+  size_t tail_size() const { return tail_.size(); }
+  // Drops everything after the first `n` bytes, and the tail (to replace a
+  // partial reply).
+  void Truncate(size_t n) {
+    out_.resize(n);
+    tail_.clear();
+  }
   // Overwrites a word written earlier at byte offset `pos`.
   void PatchU32(size_t pos, uint32_t v);
   // Reserves capacity for `n` more bytes.
   void Reserve(size_t n) { out_.reserve(out_.size() + n); }
 
   const std::string& bytes() const { return out_; }
+  // The head; with a tail, the encoding is Take() + TakeTail().
   std::string Take() { return std::move(out_); }
+  std::string TakeTail() { return std::move(tail_); }
 
  private:
   std::string out_;
+  std::string tail_;
 };
 
 class XdrDecoder {

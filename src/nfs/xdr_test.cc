@@ -100,5 +100,20 @@ TEST(XdrTest, PatchAndTruncate) {
   EXPECT_EQ(e.bytes(), std::string("\0\0\0\x07", 4));
 }
 
+TEST(XdrTest, OpaqueTailEncodesLikeOpaque) {
+  XdrEncoder a, b;
+  a.PutU32(7);
+  a.PutOpaque("hello");
+  b.PutU32(7);
+  b.PutOpaqueTail("hello");
+  EXPECT_EQ(b.size(), 8u);  // the head ends with the length word
+  EXPECT_EQ(b.tail_size(), 8u);
+  EXPECT_EQ(b.Take() + b.TakeTail(), a.Take());
+  XdrEncoder c;
+  c.PutOpaqueTail("data");
+  c.Truncate(0);
+  EXPECT_EQ(c.tail_size(), 0u);
+}
+
 }  // namespace
 }  // namespace zerofs::nfs

@@ -275,5 +275,57 @@ TEST_F(NfsSocketTest, ServesIpv4AndIpv6AddressesAtOnce) {
   }
 }
 
+// Replies larger than the socket buffers, sent while the client is not
+// reading: the server queues what does not fit and later replies (small
+// GETATTRs answered on another path) must not cut into a READ's bytes.
+TEST_F(NfsSocketTest, LargeReadRepliesQueueIntactWhileClientIsSlow) {
+  constexpr size_t kMiB = 1 << 20;
+  std::string content(4 * kMiB, '\0');
+  for (size_t i = 0; i < content.size(); i++) content[i] = static_cast<char>((i * 7) ^ (i >> 12));
+  nfs_context* nfs = Mount();
+  nfsfh* fh = nullptr;
+  ASSERT_EQ(nfs_creat(nfs, "/big", 0644, &fh), 0) << nfs_get_error(nfs);
+  for (size_t off = 0; off < content.size();) {
+    int w = nfs_pwrite(nfs, fh, off, content.size() - off, content.data() + off);
+    ASSERT_GT(w, 0) << nfs_get_error(nfs);
+    off += static_cast<size_t>(w);
+  }
+  nfs_close(nfs, fh);
+  auto client = RawClient::Connect(port_);
+  std::string handle = client->Lookup(client->MountRoot(), "big");
+  ASSERT_FALSE(handle.empty());
+  XdrEncoder fh_args;
+  fh_args.PutOpaque(handle);
+
+  Sock s(port_);
+  std::string batch;
+  constexpr uint32_t kReads = 32;
+  for (uint32_t i = 0; i < kReads; i++) {
+    XdrEncoder read_args;
+    read_args.PutOpaque(handle);
+    read_args.PutU64((i % 4) * kMiB);
+    read_args.PutU32(kMiB);
+    batch += Record(Call(5000 + i, kNfsProgram, 3, 6, read_args.bytes()));
+    batch += Record(Call(6000 + i, kNfsProgram, 3, 1, fh_args.bytes()));
+  }
+  s.Send(batch);
+  usleep(300 * 1000);  // the server fills the socket and queues the rest
+  std::set<uint32_t> xids;
+  for (uint32_t i = 0; i < 2 * kReads; i++) {
+    std::string rec = s.ReadRecord();
+    Reply r = Parse(rec);
+    ASSERT_EQ(r.rest.size() > 3 ? r.rest[3] : 99, 0u) << "xid " << r.xid;  // NFS3_OK
+    xids.insert(r.xid);
+    if (r.xid < 6000) {
+      // Header words, post_op_attr (1 + fattr3), count, eof, data length.
+      constexpr size_t kDataAt = 7 * 4 + 4 + 84 + 3 * 4;
+      ASSERT_EQ(rec.size(), kDataAt + kMiB) << "xid " << r.xid;
+      const size_t off = ((r.xid - 5000) % 4) * kMiB;
+      EXPECT_TRUE(rec.compare(kDataAt, kMiB, content, off, kMiB) == 0) << "xid " << r.xid;
+    }
+  }
+  EXPECT_EQ(xids.size(), 2 * kReads);
+}
+
 }  // namespace
 }  // namespace zerofs::nfs::testing
