@@ -1,5 +1,7 @@
 #include "nbd/commands.h"
 
+#include "base/protocol_metrics.h"
+
 #include <algorithm>
 
 namespace zerofs::nbd {
@@ -15,13 +17,17 @@ CommandResult FromStatus(const Error& e) {
   return r;
 }
 
+CommandResult ReadReply(fs::ReadResult read, uint32_t length) {
+  CommandResult r;
+  r.data = std::move(read.data);
+  r.data.resize(length, '\0');  // short only past a shrunken file's end
+  return r;
+}
+
 CommandResult Read(fs::FileSystem* fs, fs::InodeId ino, uint64_t offset, uint32_t length) {
   auto read = fs->Read(kRoot, ino, offset, length);
   if (!read.ok()) return FromStatus(read.error());
-  CommandResult r;
-  r.data = std::move(read->data);
-  r.data.resize(length, '\0');  // short only past a shrunken file's end
-  return r;
+  return ReadReply(std::move(*read), length);
 }
 
 Status Cache(fs::FileSystem* fs, fs::InodeId ino, uint64_t offset, uint64_t length,
@@ -36,10 +42,35 @@ Status Cache(fs::FileSystem* fs, fs::InodeId ino, uint64_t offset, uint64_t leng
   return OkStatus();
 }
 
+metrics::ProtocolMetrics& Metrics() {
+  static metrics::ProtocolMetrics* m = new metrics::ProtocolMetrics("nbd");
+  return *m;
+}
+
+CommandResult Run(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
+                  const std::string& payload, uint32_t chunk);
+
+// Counts a finished command in the metrics and passes its result on.
+CommandResult Counted(const RequestHeader& h, metrics::ProtocolMetrics::Clock::time_point start,
+                      CommandResult r) {
+  Metrics().Record(h.type, CommandName(h.type), start, r.err == 0);
+  if (r.err == 0 && h.type == kCmdRead) Metrics().AddRead(r.data.size());
+  if (r.err == 0 && h.type == kCmdWrite) Metrics().AddWritten(h.length);
+  return r;
+}
+
 }  // namespace
 
 CommandResult ExecuteCommand(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
                              const std::string& payload, uint32_t chunk) {
+  const auto start = metrics::ProtocolMetrics::Clock::now();
+  return Counted(h, start, Run(fs, ino, h, payload, chunk));
+}
+
+namespace {
+
+CommandResult Run(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
+                  const std::string& payload, uint32_t chunk) {
   Status st = OkStatus();
   switch (h.type) {
     case kCmdRead:
@@ -76,6 +107,17 @@ CommandResult ExecuteCommand(fs::FileSystem* fs, fs::InodeId ino, const RequestH
   }
   if (!st.ok()) return FromStatus(st.error());
   return CommandResult{};
+}
+
+}  // namespace
+
+std::optional<CommandResult> TryReadCached(fs::FileSystem* fs, fs::InodeId ino,
+                                           const RequestHeader& h) {
+  const auto start = metrics::ProtocolMetrics::Clock::now();
+  auto read = fs->TryReadCached(kRoot, ino, h.offset, h.length);
+  if (!read.ok()) return Counted(h, start, FromStatus(read.error()));
+  if (!*read) return std::nullopt;
+  return Counted(h, start, ReadReply(std::move(**read), h.length));
 }
 
 }  // namespace zerofs::nbd

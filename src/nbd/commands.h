@@ -1,11 +1,12 @@
 // The filesystem side of each transmission command. Blocking: runs on the
-// server's thread pool, never on an I/O thread.
+// server's thread pool, never on an I/O thread (except TryReadCached).
 //
 // REQUIRES: the request passed CheckRequest (request.h) for the connection's
 // export, so ranges are inside the export and flags are allowed.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -34,5 +35,10 @@ struct CommandResult {
 //  - FUA (WRITE, TRIM, WRITE_ZEROES): fs Fsync before returning.
 CommandResult ExecuteCommand(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
                              const std::string& payload, uint32_t chunk);
+
+// READ from memory only, for the I/O thread: never blocks (see
+// fs::FileSystem::TryReadCached). nullopt: run ExecuteCommand on the pool.
+std::optional<CommandResult> TryReadCached(fs::FileSystem* fs, fs::InodeId ino,
+                                           const RequestHeader& h);
 
 }  // namespace zerofs::nbd

@@ -14,6 +14,12 @@
 namespace zerofs::nbd {
 
 struct NbdServerOptions {
+  // One I/O thread by default: it answers cached reads itself (everything
+  // else runs on the workers), and with two asio hands most socket events
+  // from the thread that polled them to the other, a futex wake-up per
+  // request that costs more than the read.
+  NbdServerOptions() { listen.io_threads = 1; }
+
   // Where to listen; `protocol` is set to "nbd". io_threads run the sockets.
   net::ListenSpec listen;
   // Threads that run filesystem calls (reads, writes, flushes).

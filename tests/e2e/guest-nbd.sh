@@ -1,7 +1,9 @@
 # Guest side of test-e2e-nbd.sh. NBD_PORT: zerofs's NBD port; the device file is
 # created over 9P (FS_PROTO=ninep, FS_PORT) or NFS (FS_PROTO=nfs) as /.nbd/vol1.
 # Checks: attach with nbd-client, mkfs.ext4, files written and verified after a
-# re-attach, fstrim, fsck, detach.
+# re-attach, fstrim, fsck, detach. BIG_MIB (default 24) MiB of incompressible data are
+# written, flushed and deleted before fstrim, so that the host can require the store
+# to shrink by most of it once reclamation has run.
 
 step "guest up: $(uname -r)"
 case $FS_PROTO in
@@ -31,7 +33,12 @@ check "fsck.ext4 clean after re-attach" fsck.ext4 -f -n /dev/nbd0
 check "mount ext4 again" mount -t ext4 /dev/nbd0 /mnt/nbd
 tree_manifest /mnt/nbd/tree > /tmp/nbd.after
 check "tree intact after re-attach" cmp /tmp/nbd.before /tmp/nbd.after
-rm -rf /mnt/nbd/tree
+step "nbd: ${BIG_MIB:=24} MiB of random data, flushed, then deleted with the tree"
+check "write the big file" dd if=/dev/urandom of=/mnt/nbd/big bs=1048576 count="$BIG_MIB" 2>/dev/null
+# sync sends NBD FLUSH: the data is in the object store before it is trimmed.
+sync
+check "big file size" test "$(stat -c %s /mnt/nbd/big)" = $((BIG_MIB * 1048576))
+rm -rf /mnt/nbd/tree /mnt/nbd/big
 sync
 check "fstrim" fstrim -v /mnt/nbd
 check "umount ext4" umount /mnt/nbd

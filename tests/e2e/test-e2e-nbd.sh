@@ -1,10 +1,12 @@
 #!/bin/bash
 # End-to-end NBD: a QEMU guest with Debian's kernel creates /.nbd/vol1 (256 MiB) over
 # 9P (E2E_NBD_VIA=nfs: over NFS), attaches it with nbd-client, makes ext4, writes and
-# verifies a file tree across a detach/re-attach, runs fstrim and fsck; the server must
-# exit 0 on SIGTERM. The store size is printed before and after fstrim; with
-# E2E_NBD_SHRINK_SECS=N the test also waits up to N s (server restarted and idle) for
-# the store to shrink below its peak once reclamation has run.
+# verifies a file tree across a detach/re-attach, writes E2E_NBD_BIG_MIB (24) MiB of
+# random data, deletes everything, runs fstrim and fsck; the server must exit 0 on
+# SIGTERM. Then the store must shrink once reclamation has run: the server is
+# restarted with garbage collection every second, no reader grace and a snapshot every
+# second, and within E2E_NBD_SHRINK_SECS (45) the store's object bytes must fall by at
+# least 3/4 of the random data below their size when the guest finished.
 #
 # Usage: test-e2e-nbd.sh ZEROFS_BIN
 # Exit 77 (skipped) when the guest is not prepared or `zerofs run` cannot serve NBD and
@@ -24,20 +26,34 @@ e2e_zerofs_config "$E2E_TMP" nbd "$nbd_port" "
 addresses = [\"127.0.0.1:$fs_port\"]"
 e2e_zerofs_start "$zerofs" "$E2E_TMP/zerofs.toml" "$E2E_TMP/zerofs.log" "$nbd_port" "$fs_port"
 
+big_mib=${E2E_NBD_BIG_MIB:-24}
+# Total size of the objects in the store (apparent bytes, not disk blocks).
+store_bytes() { find "$E2E_TMP/store" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
+
 e2e_guest_args ""
 start=$(date +%s)
 "$E2E_DIR/run-guest.sh" "$E2E_DIR/guest-nbd.sh" "${E2E_GUEST_ARGS[@]}" \
-  --env "NBD_PORT=$nbd_port" --env "FS_PORT=$fs_port" --env "FS_PROTO=$via"
+  --env "NBD_PORT=$nbd_port" --env "FS_PORT=$fs_port" --env "FS_PROTO=$via" --env "BIG_MIB=$big_mib"
 rc=$?
-e2e_log "guest finished with $rc in $(( $(date +%s) - start ))s; store $(e2e_store_kib) KiB"
-if [ $rc = 0 ] && [ -n "${E2E_NBD_SHRINK_SECS:-}" ]; then
-  e2e_zerofs_restart || rc=1
-  peak=$(e2e_store_kib)
-  deadline=$(( $(date +%s) + E2E_NBD_SHRINK_SECS ))
-  while [ "$(e2e_store_kib)" -ge "$peak" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 2; done
-  now=$(e2e_store_kib)
-  e2e_log "store after reclamation: $now KiB (peak $peak KiB)"
-  [ "$now" -lt "$peak" ] || { echo "FAIL: the store did not shrink after fstrim within ${E2E_NBD_SHRINK_SECS}s" >&2; rc=1; }
+e2e_log "guest finished with $rc in $(( $(date +%s) - start ))s; store $(store_bytes) bytes"
+if [ $rc = 0 ]; then
+  # Reclamation: dead segments go only once a snapshot covers their death and the
+  # reader grace has passed, so the restarted server snapshots and collects every
+  # second. (The shutdown itself takes a snapshot.)
+  e2e_zerofs_stop || rc=1
+  peak=$(store_bytes)
+  sed -i '/^encryption_password/a snapshot_interval_secs = 1\nflush_interval_secs = 1' \
+    "$E2E_TMP/zerofs.toml"
+  printf '\n[gc]\nenabled = true\ninterval_secs = 1\nreader_grace_secs = 0\n' >> "$E2E_TMP/zerofs.toml"
+  want=$(( peak - big_mib * 1048576 * 3 / 4 ))
+  gc_start=$(date +%s)
+  e2e_zerofs_launch || rc=1
+  deadline=$(( gc_start + ${E2E_NBD_SHRINK_SECS:-45} ))
+  while [ "$(store_bytes)" -ge "$want" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.5; done
+  now=$(store_bytes)
+  e2e_log "store after reclamation: $now bytes (at guest shutdown $peak, must be < $want; $(( $(date +%s) - gc_start ))s)"
+  [ "$now" -lt "$want" ] ||
+    { echo "FAIL: the store did not shrink by 3/4 of the ${big_mib} MiB deleted within ${E2E_NBD_SHRINK_SECS:-45}s" >&2; rc=1; }
 fi
 e2e_zerofs_stop || rc=1
 [ $rc = 0 ] || e2e_fail "NBD e2e failed (guest status $rc; console log $E2E_TMP/console.log)"
