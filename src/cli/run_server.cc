@@ -4,10 +4,12 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
 #include <string>
 
 #include "base/version.h"
 #include "cli/commands.h"
+#include "cli/engine_metrics.h"
 #include "cli/open_store.h"
 #include "cli/report.h"
 #include "cli/servers.h"
@@ -46,6 +48,7 @@ int RunServer(const config::Config& config) {
     return ReportError(fs.error());
   }
 
+  auto engine_metrics = std::make_unique<EngineMetrics>(engine->get(), fs->get());
   auto servers = StartServers(config, fs->get());
   if (!servers.ok()) {
     fs->reset();
@@ -63,6 +66,7 @@ int RunServer(const config::Config& config) {
 
   for (auto& s : *servers) s.server->Stop();
   servers->clear();
+  engine_metrics.reset();
   fs->reset();
   Status closed = (*engine)->Close();  // flush + snapshot
   if (!closed.ok()) return ReportError(closed.error().Wrap("final flush failed"));

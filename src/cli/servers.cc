@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nbd/server.h"
+#include "net/metrics_server.h"
 #include "nfs/server.h"
 #include "ninep/server.h"
 
@@ -46,7 +47,13 @@ Result<std::vector<RunningServer>> StartServers(const config::Config& config, fs
     running.push_back({"nbd", std::move(*nbd)});
   }
   if (config.servers.webui) not_built("webui");
-  if (config.servers.metrics) not_built("metrics");
+  if (config.servers.metrics) {
+    net::ListenSpec spec;
+    spec.tcp = config.servers.metrics->addresses;
+    auto metrics = net::StartMetricsServer(spec);
+    if (!metrics.ok()) return StopAll(&running, metrics.error());
+    running.push_back({"metrics", std::move(*metrics)});
+  }
   return running;
 }
 
