@@ -38,6 +38,10 @@ void Collect(engine::Engine* engine, fs::FileSystem* fs, metrics::Sink* s) {
           "Disk cache entries that failed verification and were refetched.",
           st.disk_cache_bad_entries);
   gauge("zerofs_cache_disk_bytes", "Bytes the disk cache uses.", st.disk_cache_bytes);
+  counter("zerofs_read_ahead_requests_total", "Background reads issued by the read-ahead.",
+          st.read_ahead_requests);
+  counter("zerofs_read_ahead_extents_total", "Extents the read-ahead fetched (or found cached).",
+          st.read_ahead_extents);
   counter("zerofs_gc_passes_total", "Garbage collection passes.", st.gc_passes);
   counter("zerofs_gc_rewritten_bytes_total", "Live bytes GC copied out of sparse segments.",
           st.gc_bytes_rewritten);

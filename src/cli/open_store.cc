@@ -81,6 +81,7 @@ engine::EngineOptions EngineOptionsFor(const config::Config& config,
   o.flush_interval = std::chrono::seconds(config.storage.flush_interval_secs);
   o.snapshot_interval = std::chrono::seconds(config.storage.snapshot_interval_secs);
   o.memory_cache_bytes = config::GibToBytes(config.cache.memory_size_gb);
+  o.read_ahead_extents = (config.cache.read_ahead_mb << 20) / engine::kExtentSize;
   o.disk_cache_dir = IndexDirFor(config, "disk-cache");
   o.disk_cache_bytes = config::GibToBytes(config.cache.disk_size_gb);
   o.kdf = crypto::KdfParamsFromEnv();

@@ -31,6 +31,7 @@ struct CacheConfig {
   std::string dir = "~/.cache/zerofs";  // disk tier and local metadata index
   double disk_size_gb = 10.0;           // disk tier bound; 0 disables the tier
   double memory_size_gb = 1.0;          // memory tier bound; 0 disables the tier
+  uint64_t read_ahead_mb = 8;           // sequential read-ahead window bound; 0 = off
 };
 
 enum class Compression { kNone, kZstd, kLz4 };

@@ -11,7 +11,8 @@ namespace zerofs::config::schema {
 
 inline constexpr std::array<std::string_view, 9> kRoot = {
     "cache", "storage", "filesystem", "servers", "aws", "azure", "gcp", "gc", "replication"};
-inline constexpr std::array<std::string_view, 3> kCache = {"dir", "disk_size_gb", "memory_size_gb"};
+inline constexpr std::array<std::string_view, 4> kCache = {"dir", "disk_size_gb", "memory_size_gb",
+                                                           "read_ahead_mb"};
 inline constexpr std::array<std::string_view, 7> kStorage = {"url",
                                                              "encryption_password",
                                                              "compression",

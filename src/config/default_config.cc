@@ -73,6 +73,11 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # Memory the cache may use, in GiB (0 disables the memory cache).
 # memory_size_gb = 1.0
 
+# Largest read-ahead window, in MiB, for files read sequentially: the data
+# after a sequential read is fetched in the background before it is asked
+# for (0 disables read-ahead).
+# read_ahead_mb = 8
+
 [filesystem]
 # Size limit in GiB, reported as the filesystem's capacity; writes beyond it
 # fail with "no space left". 0 means unlimited.

@@ -94,6 +94,7 @@ TEST(DefaultConfigTest, CommentedDefaultsMatchBuiltInDefaults) {
   EXPECT_EQ(a.cache.dir, b.cache.dir);
   EXPECT_EQ(a.cache.disk_size_gb, b.cache.disk_size_gb);
   EXPECT_EQ(a.cache.memory_size_gb, b.cache.memory_size_gb);
+  EXPECT_EQ(a.cache.read_ahead_mb, b.cache.read_ahead_mb);
   EXPECT_EQ(a.storage.compression, b.storage.compression);
   EXPECT_EQ(a.storage.compression_level, b.storage.compression_level);
   EXPECT_EQ(a.storage.segment_size_mb, b.storage.segment_size_mb);

@@ -70,6 +70,7 @@ TEST(LoadConfigTest, MinimalFileGetsDefaults) {
   EXPECT_EQ(c.cache.dir, "/home/tester/.cache/zerofs");
   EXPECT_EQ(c.cache.disk_size_gb, 10.0);
   EXPECT_EQ(c.cache.memory_size_gb, 1.0);
+  EXPECT_EQ(c.cache.read_ahead_mb, 8u);
   EXPECT_EQ(c.filesystem.max_size_gb, 0.0);
   ASSERT_TRUE(c.servers.nfs.has_value());
   ASSERT_EQ(c.servers.nfs->addresses.size(), 1u);
@@ -92,6 +93,7 @@ TEST(LoadConfigTest, ReadsEveryValue) {
 dir = "/var/cache/zfs"
 disk_size_gb = 20
 memory_size_gb = 0.5
+read_ahead_mb = 0
 [storage]
 url = "s3://bucket/prefix"
 encryption_password = "pw"
@@ -140,6 +142,7 @@ peers = ["10.0.0.1:7000", "[fd00::1]:7000"]
   EXPECT_EQ(c.cache.dir, "/var/cache/zfs");
   EXPECT_EQ(c.cache.disk_size_gb, 20.0);
   EXPECT_EQ(c.cache.memory_size_gb, 0.5);
+  EXPECT_EQ(c.cache.read_ahead_mb, 0u);
   EXPECT_EQ(c.storage.url, "s3://bucket/prefix");
   EXPECT_EQ(c.storage.compression, Compression::kZstd);
   EXPECT_EQ(c.storage.compression_level, 19);
@@ -377,6 +380,8 @@ TEST(LoadConfigTest, CompressionValues) {
 TEST(LoadConfigTest, NumbersAreRangeChecked) {
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\ndisk_size_gb = -1\n")),
             "zerofs.toml: cache.disk_size_gb: must be at least 0, got -1");
+  EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nread_ahead_mb = 2000\n")),
+            "zerofs.toml: cache.read_ahead_mb: must be between 0 and 1024, got 2000");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nmemory_size_gb = -0.5\n")),
             "zerofs.toml: cache.memory_size_gb: must be at least 0, got -0.5");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nmemory_size_gb = nan\n")),
@@ -508,7 +513,7 @@ TEST(KnownKeysTest, ListsDottedKeys) {
   EXPECT_THAT(keys, ::testing::Contains("servers.nfs.addresses"));
   EXPECT_THAT(keys, ::testing::Contains("storage.encryption_password"));
   EXPECT_THAT(keys, ::testing::Contains("aws.allow_http"));
-  EXPECT_EQ(keys.size(), 39u);
+  EXPECT_EQ(keys.size(), 40u);
 }
 
 }  // namespace

@@ -88,6 +88,7 @@ Status ReadCache(const TableReader& r, CacheConfig* out) {
   if (out->dir.empty()) return r.KeyError("dir", "must not be empty");
   ZFS_RETURN_IF_ERROR(r.GetDouble("disk_size_gb", 0, kNoMax, &out->disk_size_gb));
   ZFS_RETURN_IF_ERROR(r.GetDouble("memory_size_gb", 0, kNoMax, &out->memory_size_gb));
+  ZFS_RETURN_IF_ERROR(r.GetUint64("read_ahead_mb", 0, 1024, &out->read_ahead_mb));
   return OkStatus();
 }
 

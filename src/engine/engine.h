@@ -65,6 +65,10 @@ struct EngineOptions {
   // then runs without it (the writer may hold it).
   std::string disk_cache_dir;
   uint64_t disk_cache_bytes = 0;
+  // Read-ahead window bound in extents for sequential reads (0 = off).
+  uint64_t read_ahead_extents = 0;
+  // GETs of segment data in flight at once, over all readers.
+  int max_concurrent_gets = 32;
   // Key derivation cost used when this open creates the key file.
   crypto::KdfParams kdf = crypto::KdfParams::Default();
 
@@ -135,6 +139,8 @@ struct EngineStats {
   uint64_t disk_cache_misses = 0;
   uint64_t disk_cache_bad_entries = 0;  // failed a check, dropped, refetched
   uint64_t disk_cache_bytes = 0;        // charged bytes on disk
+  uint64_t read_ahead_requests = 0;     // background reads the read-ahead issued
+  uint64_t read_ahead_extents = 0;      // extents they covered
   uint64_t epoch = 0;
   bool fenced = false;
   // Garbage collection (engine/gc.h).

@@ -62,7 +62,16 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
 }
 
 EngineImpl::EngineImpl(EngineOptions options)
-    : options_(std::move(options)), cache_(options_.memory_cache_bytes) {}
+    : options_(std::move(options)),
+      cache_(options_.memory_cache_bytes),
+      get_slots_(
+          std::make_unique<std::counting_semaphore<>>(std::max(1, options_.max_concurrent_gets))) {
+  if (options_.read_ahead_extents > 0) {
+    prefetcher_ = std::make_unique<Prefetcher>(
+        [this](uint64_t ino, uint64_t first, uint64_t count) { ReadAhead(ino, first, count); },
+        options_.read_ahead_extents, /*threads=*/2);
+  }
+}
 
 EngineImpl::~EngineImpl() {
   if (closed_) return;
@@ -355,6 +364,7 @@ Status EngineImpl::Close() {
 }
 
 void EngineImpl::Shutdown(bool abandon) {
+  if (prefetcher_) prefetcher_->Stop();  // its reads hold lifetime_mutex_ shared
   if (gc_) gc_->Stop();
   {
     std::lock_guard<std::mutex> lock(bg_mutex_);
@@ -412,6 +422,11 @@ EngineStats EngineImpl::Stats() {
     st.disk_cache_misses = ds.misses;
     st.disk_cache_bad_entries = ds.bad_entries;
     st.disk_cache_bytes = ds.usage;
+  }
+  if (prefetcher_) {
+    PrefetchStats ps = prefetcher_->stats();
+    st.read_ahead_requests = ps.requests;
+    st.read_ahead_extents = ps.extents;
   }
   if (!closed_ && db_) {
     auto g = ReadGlobalStats(db_.get());

@@ -32,13 +32,17 @@
 
 #include <rocksdb/db.h>
 
+#include <semaphore>
+
 #include "cache/disk_cache.h"
 #include "cache/memory_cache.h"
 #include "crypto/key_file.h"
 #include "engine/engine.h"
 #include "engine/engine_parts.h"
 #include "engine/gc.h"
+#include "engine/inflight.h"
 #include "engine/manifest.h"
+#include "engine/prefetch.h"
 #include "engine/segment_pipeline.h"
 #include "engine/snapshot.h"
 
@@ -81,7 +85,15 @@ class EngineImpl : public Engine {
   struct FrameMiss;
   // Fetches, authenticates and decodes `misses` (sorted by place), one
   // ranged read per run of nearby frames; fills (*out)[slot] and the cache.
+  // Single-flight over FetchRuns (engine/inflight.h).
   Status FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses, std::vector<ExtentData>* out);
+  // Fetches `misses` in runs of nearby frames, at most
+  // max_concurrent_gets GETs at a time over all readers.
+  Status FetchRuns(uint64_t ino, std::vector<FrameMiss>& misses, std::vector<ExtentData>* out);
+  Result<std::vector<ExtentData>> ReadExtentsNoReadAhead(uint64_t ino, uint64_t first,
+                                                         uint64_t count);
+  // The prefetcher's fetch: reads into the caches, errors ignored.
+  void ReadAhead(uint64_t ino, uint64_t first, uint64_t count);
   // Fills what the disk cache holds and removes it from `misses`.
   void TakeDiskHits(uint64_t ino, std::vector<FrameMiss>* misses, std::vector<ExtentData>* out);
   // The index walk of ReadExtents: cached frames into `out`, the others
@@ -107,6 +119,10 @@ class EngineImpl : public Engine {
   std::unique_ptr<SegmentPipeline> pipeline_;
   // Null without a disk tier. Reset by Shutdown under lifetime_mutex_.
   std::unique_ptr<cache::DiskCache> disk_cache_;
+  InflightFrames inflight_;
+  std::unique_ptr<std::counting_semaphore<>> get_slots_;
+  // Null without read-ahead; stopped by Shutdown before anything else.
+  std::unique_ptr<Prefetcher> prefetcher_;
 
   std::shared_mutex lifetime_mutex_;
   std::unique_ptr<rocksdb::DB> db_;  // guarded by lifetime_mutex_ (pointer)

@@ -21,6 +21,7 @@
 
 #include "engine/applier.h"
 #include "engine/engine_impl.h"
+#include "engine/inflight.h"
 #include "engine/keys.h"
 #include "engine/segment_format.h"
 
@@ -92,6 +93,38 @@ void EngineImpl::TakeDiskHits(uint64_t ino, std::vector<FrameMiss>* misses,
 Status EngineImpl::FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses,
                                std::vector<ExtentData>* out) {
   if (disk_cache_) TakeDiskHits(ino, &misses, out);
+  // Single-flight: fetch the frames nobody else is fetching, then take the
+  // others from the memory cache once their fetchers are done (or fetch
+  // them after all if those failed or the cache let them go).
+  std::vector<FrameMiss> mine, theirs;
+  {
+    ClaimedFrames claims(&inflight_);
+    for (const FrameMiss& m : misses) {
+      std::string key = FrameCacheKey(m.p.segment_id, m.p.offset);
+      if (inflight_.TryClaim(key)) {
+        claims.Add(std::move(key));
+        mine.push_back(m);
+      } else {
+        theirs.push_back(m);
+      }
+    }
+    ZFS_RETURN_IF_ERROR(FetchRuns(ino, mine, out));
+  }
+  std::vector<FrameMiss> left;
+  for (const FrameMiss& m : theirs) {
+    const std::string key = FrameCacheKey(m.p.segment_id, m.p.offset);
+    inflight_.WaitFor(key);
+    if (auto hit = cache_.Lookup(key)) {
+      (*out)[m.slot] = std::move(hit);
+    } else {
+      left.push_back(m);
+    }
+  }
+  return FetchRuns(ino, left, out);
+}
+
+Status EngineImpl::FetchRuns(uint64_t ino, std::vector<FrameMiss>& misses,
+                             std::vector<ExtentData>* out) {
   std::sort(misses.begin(), misses.end(), [](const FrameMiss& a, const FrameMiss& b) {
     return a.p.segment_id != b.p.segment_id ? a.p.segment_id < b.p.segment_id
                                             : a.p.offset < b.p.offset;
@@ -114,10 +147,12 @@ Status EngineImpl::FetchFrames(uint64_t ino, std::vector<FrameMiss>& misses,
     bool from_store = false;
     if (!pipeline_->ReadInMemory(segment, start, static_cast<uint32_t>(end - start), &bytes)) {
       from_store = true;
-      ZFS_ASSIGN_OR_RETURN(
-          objstore::GetResult got,
-          options_.store->Get(SegmentObjectKey(segment), objstore::ByteRange{start, end - start}));
-      bytes = std::move(got.data);
+      get_slots_->acquire();  // bounded concurrency of GETs
+      auto got =
+          options_.store->Get(SegmentObjectKey(segment), objstore::ByteRange{start, end - start});
+      get_slots_->release();
+      if (!got.ok()) return got.error();
+      bytes = std::move(got->data);
     }
     for (size_t i = begin; i < stop; i++) {
       const FrameMiss& m = misses[i];
@@ -208,12 +243,27 @@ Status EngineImpl::LookupExtents(uint64_t ino, uint64_t first, uint64_t count,
 
 Result<std::vector<ExtentData>> EngineImpl::ReadExtents(uint64_t ino, uint64_t first,
                                                         uint64_t count) {
+  ZFS_ASSIGN_OR_RETURN(std::vector<ExtentData> out, ReadExtentsNoReadAhead(ino, first, count));
+  if (prefetcher_) prefetcher_->OnRead(ino, first, count);
+  return out;
+}
+
+Result<std::vector<ExtentData>> EngineImpl::ReadExtentsNoReadAhead(uint64_t ino, uint64_t first,
+                                                                   uint64_t count) {
   std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
   std::vector<ExtentData> out;
   std::vector<FrameMiss> misses;
   ZFS_RETURN_IF_ERROR(LookupExtents(ino, first, count, &out, &misses));
   ZFS_RETURN_IF_ERROR(FetchFrames(ino, misses, &out));
   return out;
+}
+
+void EngineImpl::ReadAhead(uint64_t ino, uint64_t first, uint64_t count) {
+  for (uint64_t done = 0; done < count;) {
+    const uint64_t n = std::min<uint64_t>(count - done, kMaxExtentsPerRead);
+    if (!ReadExtentsNoReadAhead(ino, first + done, n).ok()) return;
+    done += n;
+  }
 }
 
 Result<std::optional<std::vector<ExtentData>>> EngineImpl::ReadExtentsIfCached(uint64_t ino,
