@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package ZeroFS needs to build and test. Idempotent.
 # Usage: scripts/install-deps.sh            (build + unit/integration test deps)
-#        scripts/install-deps.sh --bench    (also the peer servers of bench/nfs, bench/nbd)
+#        scripts/install-deps.sh --bench    (also the peers of bench/nfs, bench/nbd, bench/compare)
 set -euo pipefail
 
 SUDO=""
@@ -23,7 +23,9 @@ TEST_PKGS=(
   nodejs
 )
 if [ "${1:-}" = --bench ]; then
-  TEST_PKGS+=(nfs-ganesha nfs-ganesha-vfs rpcbind nbdkit)
+  # s3fs, rclone: the S3 FUSE file systems bench/compare runs against;
+  # nfs-common: mount.nfs for its kernel NFS client run.
+  TEST_PKGS+=(nfs-ganesha nfs-ganesha-vfs rpcbind nbdkit s3fs rclone nfs-common)
 fi
 
 missing=()
