@@ -1,5 +1,7 @@
 #include "engine/engine_impl.h"
 
+#include "base/metrics.h"
+
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
@@ -65,7 +67,10 @@ EngineImpl::EngineImpl(EngineOptions options)
     : options_(std::move(options)),
       cache_(options_.memory_cache_bytes),
       get_slots_(
-          std::make_unique<std::counting_semaphore<>>(std::max(1, options_.max_concurrent_gets))) {
+          std::make_unique<std::counting_semaphore<>>(std::max(1, options_.max_concurrent_gets))),
+      // How long a durability barrier takes is what fsync-heavy clients feel.
+      flush_latency_(metrics::Registry::Global().GetHistogram(
+          "zerofs_engine_flush_seconds", "Time for a flush (fsync barrier) to be durable.")) {
   if (options_.read_ahead_extents > 0) {
     prefetcher_ = std::make_unique<Prefetcher>(
         [this](uint64_t ino, uint64_t first, uint64_t count) { ReadAhead(ino, first, count); },
@@ -334,7 +339,10 @@ Status EngineImpl::Flush() {
   std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
   ZFS_RETURN_IF_ERROR(CheckOpen());
   if (options_.read_only) return OkStatus();
-  return pipeline_->Flush();
+  const auto start = std::chrono::steady_clock::now();
+  Status s = pipeline_->Flush();
+  flush_latency_->ObserveSince(start);
+  return s;
 }
 
 Status EngineImpl::Snapshot() {

@@ -34,6 +34,7 @@
 
 #include <semaphore>
 
+#include "base/metrics.h"
 #include "cache/disk_cache.h"
 #include "cache/memory_cache.h"
 #include "crypto/key_file.h"
@@ -121,6 +122,7 @@ class EngineImpl : public Engine {
   std::unique_ptr<cache::DiskCache> disk_cache_;
   InflightFrames inflight_;
   std::unique_ptr<std::counting_semaphore<>> get_slots_;
+  metrics::Histogram* const flush_latency_;
   // Null without read-ahead; stopped by Shutdown before anything else.
   std::unique_ptr<Prefetcher> prefetcher_;
 
