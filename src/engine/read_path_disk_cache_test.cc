@@ -10,6 +10,7 @@
 
 #include "cache/disk_cache_file.h"
 #include "engine/engine.h"
+#include "objstore/forwarding_store.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
 
@@ -19,31 +20,17 @@ namespace {
 namespace fs = std::filesystem;
 
 // Counts GETs of segment objects (the data path) and passes everything on.
-class CountingStore : public objstore::ObjectStore {
+class CountingStore : public objstore::ForwardingStore {
  public:
-  explicit CountingStore(std::shared_ptr<objstore::ObjectStore> base) : base_(std::move(base)) {}
+  using ForwardingStore::ForwardingStore;
 
   Result<objstore::GetResult> Get(std::string_view key,
                                   std::optional<objstore::ByteRange> range) override {
     if (key.rfind("segments/", 0) == 0) segment_gets_++;
-    return base_->Get(key, range);
+    return ForwardingStore::Get(key, range);
   }
-  Result<objstore::ObjectInfo> Head(std::string_view key) override { return base_->Head(key); }
-  Result<std::string> Put(std::string_view key, std::string_view data,
-                          const objstore::PutOptions& options) override {
-    return base_->Put(key, data, options);
-  }
-  Result<objstore::ListPage> List(std::string_view prefix, std::string_view token,
-                                  size_t max_keys) override {
-    return base_->List(prefix, token, max_keys);
-  }
-  Status Delete(std::string_view key) override { return base_->Delete(key); }
-  std::string Describe() const override { return base_->Describe(); }
 
   std::atomic<uint64_t> segment_gets_{0};
-
- private:
-  std::shared_ptr<objstore::ObjectStore> base_;
 };
 
 constexpr uint64_t kExtents = 48;

@@ -10,20 +10,21 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "objstore/forwarding_store.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
 
 namespace zerofs::engine {
 namespace {
 
-class SlowCountingStore : public objstore::ObjectStore {
+// Adds 40 ms to every segment GET once `slow` is set, and counts them.
+class SlowCountingStore : public objstore::ForwardingStore {
  public:
-  explicit SlowCountingStore(std::shared_ptr<objstore::ObjectStore> base)
-      : base_(std::move(base)) {}
+  using ForwardingStore::ForwardingStore;
 
   Result<objstore::GetResult> Get(std::string_view key,
                                   std::optional<objstore::ByteRange> range) override {
-    if (key.rfind("segments/", 0) != 0 || !slow) return base_->Get(key, range);
+    if (key.rfind("segments/", 0) != 0 || !slow) return ForwardingStore::Get(key, range);
     gets++;
     if (std::this_thread::get_id() == foreground) foreground_gets++;
     const int now = ++running;
@@ -32,19 +33,8 @@ class SlowCountingStore : public objstore::ObjectStore {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(40));
     running--;
-    return base_->Get(key, range);
+    return ForwardingStore::Get(key, range);
   }
-  Result<objstore::ObjectInfo> Head(std::string_view key) override { return base_->Head(key); }
-  Result<std::string> Put(std::string_view key, std::string_view data,
-                          const objstore::PutOptions& options) override {
-    return base_->Put(key, data, options);
-  }
-  Result<objstore::ListPage> List(std::string_view prefix, std::string_view token,
-                                  size_t max_keys) override {
-    return base_->List(prefix, token, max_keys);
-  }
-  Status Delete(std::string_view key) override { return base_->Delete(key); }
-  std::string Describe() const override { return base_->Describe(); }
 
   std::atomic<bool> slow{false};  // off while writing and opening
   std::atomic<int> gets{0};
@@ -54,9 +44,6 @@ class SlowCountingStore : public objstore::ObjectStore {
   std::atomic<int> foreground_gets{0};
   std::atomic<int> running{0};
   std::atomic<int> max_running{0};
-
- private:
-  std::shared_ptr<objstore::ObjectStore> base_;
 };
 
 std::string Pattern(uint64_t seed) {
