@@ -276,6 +276,9 @@ Result<std::optional<std::vector<ExtentData>>> EngineImpl::ReadExtentsIfCached(u
   std::vector<FrameMiss> misses;
   ZFS_RETURN_IF_ERROR(LookupExtents(ino, first, count, &out, &misses));
   if (!misses.empty()) return std::optional<std::vector<ExtentData>>();
+  // A sequential reader served from memory (often thanks to the read-ahead)
+  // must keep its stream going, or the read-ahead would stop after one window.
+  if (prefetcher_) prefetcher_->OnRead(ino, first, count);
   return std::optional<std::vector<ExtentData>>(std::move(out));
 }
 
