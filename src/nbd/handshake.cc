@@ -16,10 +16,10 @@
 #include <cerrno>
 
 #include "base/coding.h"
-#include "nbd/blocking.h"
 #include "nbd/errors.h"
 #include "nbd/option_parser.h"
 #include "nbd/wire.h"
+#include "net/run_blocking.h"
 
 namespace zerofs::nbd {
 
@@ -108,7 +108,7 @@ Result<Opened> FindAndOpen(Exports* exports, const std::string& name) {
 // Releases what FindAndOpen opened, off the I/O threads.
 asio::awaitable<void> Release(const ServerContext& ctx, fs::InodeId ino) {
   auto release = [fs = ctx.exports->fs(), ino] { return fs->Release(ino); };
-  auto op = RunBlocking(*ctx.pool, std::move(release));
+  auto op = net::RunBlocking(*ctx.pool, std::move(release));
   Status st = co_await std::move(op);
   if (!st.ok()) spdlog::warn("nbd: releasing inode {}: {}", ino, st.error().ToString());
 }
@@ -191,7 +191,7 @@ asio::awaitable<std::optional<Negotiated>> Negotiate(net::Socket& socket, const 
 
       case Kind::kList: {
         auto list = [&ctx] { return ctx.exports->List(); };
-        auto op = RunBlocking(*ctx.pool, std::move(list));
+        auto op = net::RunBlocking(*ctx.pool, std::move(list));
         auto names = co_await std::move(op);
         if (!names.ok()) {
           spdlog::warn("nbd: {}: listing exports: {}", peer, names.error().ToString());
@@ -211,7 +211,7 @@ asio::awaitable<std::optional<Negotiated>> Negotiate(net::Socket& socket, const 
 
       case Kind::kInfo: {
         auto find = [&] { return ctx.exports->Find(p.name); };
-        auto op = RunBlocking(*ctx.pool, std::move(find));
+        auto op = net::RunBlocking(*ctx.pool, std::move(find));
         auto info = co_await std::move(op);
         if (!info.ok()) {
           EncodeOptionReply(&out, h.option, ToOptionReplyError(info.error().sys_errno()),
@@ -228,7 +228,7 @@ asio::awaitable<std::optional<Negotiated>> Negotiate(net::Socket& socket, const 
       case Kind::kGo:
       case Kind::kExportName: {
         auto open = [&] { return FindAndOpen(ctx.exports, p.name); };
-        auto op = RunBlocking(*ctx.pool, std::move(open));
+        auto op = net::RunBlocking(*ctx.pool, std::move(open));
         auto opened = co_await std::move(op);
         if (!opened.ok()) {
           spdlog::info("nbd: {}: {}", peer, opened.error().ToString());

@@ -19,12 +19,12 @@
 #include <optional>
 #include <vector>
 
-#include "nbd/blocking.h"
 #include "nbd/commands.h"
 #include "nbd/errors.h"
 #include "nbd/replies.h"
 #include "nbd/request.h"
 #include "nbd/wire.h"
+#include "net/run_blocking.h"
 
 namespace zerofs::nbd {
 
@@ -303,7 +303,7 @@ asio::awaitable<void> Session::Handle(RequestHeader h, std::string payload, uint
   auto execute = [fs, ino, h, chunk, p = std::move(payload)] {
     return ExecuteCommand(fs, ino, h, p, chunk);
   };
-  auto op = RunBlocking(*ctx_.pool, std::move(execute));
+  auto op = net::RunBlocking(*ctx_.pool, std::move(execute));
   CommandResult r = co_await std::move(op);
   Reply(h, std::move(r), cost);
 }
@@ -405,7 +405,7 @@ asio::awaitable<void> Session::Run() {
     socket_.close(ec);
   }
   auto release = [self = shared_from_this()] { return self->ReleaseInode(); };
-  auto op = RunBlocking(*ctx_.pool, std::move(release));
+  auto op = net::RunBlocking(*ctx_.pool, std::move(release));
   Status st = co_await std::move(op);
   if (!st.ok()) spdlog::warn("nbd: {}: release: {}", peer_, st.error().ToString());
   spdlog::info("nbd: {}: detached export '{}'{}", peer_, negotiated_.export_info.name,

@@ -13,10 +13,10 @@
 #include <cstring>
 
 #include "base/coding.h"
+#include "net/run_blocking.h"
 #include "ninep/errors.h"
 #include "ninep/handlers.h"
 #include "ninep/server.h"
-#include "ninep/worker.h"
 
 namespace zerofs::ninep {
 
@@ -106,7 +106,7 @@ asio::awaitable<void> Session::Reset() {
     fids.clear();  // releases open files here, on the worker
     return 0;
   };
-  auto pending = OnWorker(*shared_->pool, std::move(work));
+  auto pending = net::RunBlocking(*shared_->pool, std::move(work));
   co_await std::move(pending);
 }
 
@@ -184,7 +184,7 @@ asio::awaitable<void> Session::RunRequest(uint16_t tag) {
   };
   // Named, not temporaries in the co_await expression: GCC 12 destroys such
   // temporaries twice.
-  auto pending = OnWorker(*shared_->pool, std::move(work));
+  auto pending = net::RunBlocking(*shared_->pool, std::move(work));
   std::optional<std::string> reply = co_await std::move(pending);
   if (!reply) co_return;  // flushed before it started
   auto it = inflight_.find(tag);

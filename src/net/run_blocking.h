@@ -1,6 +1,7 @@
 // Runs a blocking call (a filesystem operation) on a thread pool and resumes
 // the awaiting coroutine on its own executor (the connection's strand) with
-// the result. The I/O threads never block on the filesystem.
+// the result, so I/O threads never block on the filesystem. Shared by the
+// protocol servers (9P, NBD).
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -12,7 +13,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace zerofs::nbd {
+namespace zerofs::net {
 
 namespace asio = boost::asio;
 
@@ -39,4 +40,4 @@ asio::awaitable<std::invoke_result_t<F&>> RunBlocking(asio::thread_pool& pool, F
       std::move(initiation), asio::use_awaitable, std::move(fn));
 }
 
-}  // namespace zerofs::nbd
+}  // namespace zerofs::net
