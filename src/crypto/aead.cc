@@ -39,10 +39,14 @@ SecretKey SecretKey::Random() {
 }
 
 void Seal(const SecretKey& key, std::string_view plaintext, std::string_view ad, std::string* out) {
-  EnsureSodiumInitialized();
   const size_t start = out->size();
   out->resize(start + kSealOverhead + plaintext.size());
-  auto* nonce = reinterpret_cast<unsigned char*>(out->data() + start);
+  SealTo(key, plaintext, ad, out->data() + start);
+}
+
+void SealTo(const SecretKey& key, std::string_view plaintext, std::string_view ad, char* out) {
+  EnsureSodiumInitialized();
+  auto* nonce = reinterpret_cast<unsigned char*>(out);
   randombytes_buf(nonce, kNonceBytes);
   unsigned long long sealed_len = 0;
   // Cannot fail for inputs that fit in memory (the only limit is ~256 GiB).

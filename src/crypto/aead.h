@@ -42,6 +42,10 @@ class SecretKey {
 // Encrypts `plaintext` bound to `ad`; appends the sealed box to *out.
 // REQUIRES: neither `plaintext` nor `ad` points into *out.
 void Seal(const SecretKey& key, std::string_view plaintext, std::string_view ad, std::string* out);
+// Writes the sealed box (exactly kSealOverhead + plaintext.size() bytes) to
+// `out`, which must not overlap `plaintext` or `ad`. For callers that reserve
+// the box's place first and seal later, without holding a lock.
+void SealTo(const SecretKey& key, std::string_view plaintext, std::string_view ad, char* out);
 
 // Authenticates and decrypts a sealed box. kCorruption if the bytes, the key
 // or the associated data do not match.

@@ -288,12 +288,21 @@ Status EngineImpl::Commit(Transaction txn) {
     crypto::Encode(options_.codec, options_.codec_level, op.value, &encoded[i]);
   }
 
-  // (b) Under the engine mutex: frames, index batch, journal.
+  // (b) Reserve the frames' places in the open segment under the engine
+  // mutex, seal them without it (encryption then runs on every core that
+  // commits), and retake the mutex to release them and apply the rest.
+  size_t sealed_bytes = 0;
+  uint32_t frame_count = 0;
+  for (size_t i = 0; i < ops.size(); i++) {
+    if (ops[i].kind != Transaction::Op::kWriteExtent) continue;
+    sealed_bytes += SegmentBuilder::SealedLength(encoded[i].size());
+    frame_count++;
+  }
   std::unique_lock<std::mutex> lock(pipeline_->mutex());
-  ZFS_RETURN_IF_ERROR(pipeline_->CheckWritableLocked());
-  SegmentBuilder* seg = pipeline_->open_locked();
+  ZFS_ASSIGN_OR_RETURN(SegmentBuilder * seg, pipeline_->ReserveRoomLocked(lock, sealed_bytes));
   std::vector<JournalRecord> records;
   records.reserve(ops.size());
+  std::vector<char*> dsts(ops.size(), nullptr);
   for (size_t i = 0; i < ops.size(); i++) {
     Transaction::Op& op = ops[i];
     switch (op.kind) {
@@ -303,19 +312,33 @@ Status EngineImpl::Commit(Transaction txn) {
       case Transaction::Op::kDelete:
         records.push_back(JournalRecord::Delete(op.key));
         break;
-      case Transaction::Op::kWriteExtent: {
-        // Sealing 32 KiB costs ~25 us under the lock; acceptable for v1.
-        JournalRecord r = seg->AddFrame(keys_.data, encoded[i], op.ino, op.first,
-                                        static_cast<uint32_t>(op.value.size()));
-        cache_.Insert(FrameCacheKey(seg->id(), r.offset),
-                      std::make_shared<const std::string>(std::move(op.value)));
-        records.push_back(std::move(r));
+      case Transaction::Op::kWriteExtent:
+        records.push_back(seg->ReserveFrame(encoded[i].size(), op.ino, op.first,
+                                            static_cast<uint32_t>(op.value.size()), &dsts[i]));
         break;
-      }
       case Transaction::Op::kDeleteExtents:
         records.push_back(JournalRecord::ExtentDelete(op.ino, op.first, op.end));
         break;
     }
+  }
+  if (frame_count > 0) {
+    // The open segment cannot be sealed or its buffer moved while these
+    // frames are pending, so `seg` and `dsts` stay valid unlocked.
+    const uint64_t seg_id = seg->id();
+    lock.unlock();
+    for (size_t i = 0; i < ops.size(); i++) {
+      Transaction::Op& op = ops[i];
+      if (op.kind != Transaction::Op::kWriteExtent) continue;
+      const JournalRecord& r = records[i];
+      crypto::SealTo(keys_.data, encoded[i], FrameAd(seg_id, r.frame_index, op.ino, op.first),
+                     dsts[i]);
+      cache_.Insert(FrameCacheKey(seg_id, r.offset),
+                    std::make_shared<const std::string>(std::move(op.value)));
+    }
+    lock.lock();
+    pipeline_->ReleaseFramesLocked(frame_count);
+    // Fenced or failed meanwhile: the frames stay unreferenced (dead bytes).
+    ZFS_RETURN_IF_ERROR(pipeline_->CheckWritableLocked());
   }
   // (c) One batch for the whole transaction. On failure the frames appended
   // above stay unreferenced (dead bytes), and nothing is journaled.

@@ -42,9 +42,12 @@ Result<std::optional<ExtentPointer>> Lookup(rocksdb::DB* db, uint64_t ino, uint6
 // Appends the still-current moves to the open segment and repoints them,
 // like one Commit. Returns the sealed bytes moved.
 Result<uint64_t> Repoint(const EngineParts& parts, std::vector<Move>* moves) {
+  size_t sealed_bytes = 0;
+  for (const Move& m : *moves) sealed_bytes += SegmentBuilder::SealedLength(m.encoded.size());
   std::unique_lock<std::mutex> lock(parts.pipeline->mutex());
-  ZFS_RETURN_IF_ERROR(parts.pipeline->CheckWritableLocked());
-  SegmentBuilder* seg = parts.pipeline->open_locked();
+  // Sealed under the mutex (GC is background work), in room that commits
+  // sealing outside it cannot move.
+  ZFS_ASSIGN_OR_RETURN(SegmentBuilder * seg, parts.pipeline->ReserveRoomLocked(lock, sealed_bytes));
   Applier applier(parts.db);
   std::vector<JournalRecord> records;
   uint64_t moved = 0;

@@ -35,10 +35,22 @@ SegmentBuilder::SegmentBuilder(uint64_t id, uint64_t epoch, std::string buffer, 
 
 JournalRecord SegmentBuilder::AddFrame(const crypto::SecretKey& data_key, std::string_view encoded,
                                        uint64_t ino, uint64_t index, uint32_t logical_length) {
+  char* dst = nullptr;
+  JournalRecord r = ReserveFrame(encoded.size(), ino, index, logical_length, &dst);
+  crypto::SealTo(data_key, encoded, FrameAd(id_, r.frame_index, ino, index), dst);
+  ReleasePending(1);
+  return r;
+}
+
+JournalRecord SegmentBuilder::ReserveFrame(size_t encoded_length, uint64_t ino, uint64_t index,
+                                           uint32_t logical_length, char** dst) {
   const uint32_t frame_index = frame_count();
   const uint64_t offset = frames_.size();
-  crypto::Seal(data_key, encoded, FrameAd(id_, frame_index, ino, index), &frames_);
-  const auto sealed_length = static_cast<uint32_t>(frames_.size() - offset);
+  const auto sealed_length = static_cast<uint32_t>(SealedLength(encoded_length));
+  // Zero-fills the new bytes; cheap next to sealing them.
+  frames_.resize(offset + sealed_length);
+  *dst = frames_.data() + offset;
+  pending_++;
   directory_.push_back(DirectoryEntry{offset, sealed_length, ino, index, logical_length});
   return JournalRecord::ExtentPut(ino, index, frame_index, offset, sealed_length, logical_length);
 }

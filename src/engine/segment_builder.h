@@ -5,6 +5,12 @@
 // Not thread-safe: the engine guards its open builder with the engine mutex.
 // Frames occupy the object from offset 0, in order, so frame offsets handed
 // out before Finish() stay valid in the finished bytes.
+//
+// Frames can be sealed outside the mutex: ReserveFrame hands out the frame's
+// place (its bytes are written later, by the caller, through the returned
+// pointer) and counts it pending until ReleasePending. While any frame is
+// pending the buffer must not move (no reservation beyond capacity()) and
+// Finish must not run; the pipeline enforces both.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +53,27 @@ class SegmentBuilder {
   // bytes) under `data_key` with the frame AD, appends it and its directory
   // entry, and returns the EXTENT_PUT record that points at it. The caller
   // adds that record (AddRecord) in the same critical section.
+  // REQUIRES: pending() == 0 or fits(sealed size).
   JournalRecord AddFrame(const crypto::SecretKey& data_key, std::string_view encoded, uint64_t ino,
                          uint64_t index, uint32_t logical_length);
+
+  // Appends the directory entry of a frame of `encoded_length` encoded bytes
+  // and reserves its sealed bytes, which the caller writes to *dst (exactly
+  // SealedLength(encoded_length) bytes) before ReleasePending(1). Returns the
+  // EXTENT_PUT record.
+  // REQUIRES: pending() == 0 or fits(SealedLength(encoded_length)).
+  JournalRecord ReserveFrame(size_t encoded_length, uint64_t ino, uint64_t index,
+                             uint32_t logical_length, char** dst);
+  static size_t SealedLength(size_t encoded_length) {
+    return encoded_length + crypto::kSealOverhead;
+  }
+  // True if `bytes` more frame bytes fit without moving the buffer.
+  bool fits(size_t bytes) const { return frames_.capacity() - frames_.size() >= bytes; }
+  // Makes room for `bytes` more frame bytes (may move the buffer).
+  // REQUIRES: pending() == 0.
+  void Grow(size_t bytes) { frames_.reserve(frames_.size() + bytes); }
+  uint32_t pending() const { return pending_; }
+  void ReleasePending(uint32_t n) { pending_ -= n; }
 
   void AddRecord(const JournalRecord& record) { journal_.Add(record); }
 
@@ -70,6 +95,7 @@ class SegmentBuilder {
   std::string frames_;
   std::vector<DirectoryEntry> directory_;
   JournalWriter journal_;
+  uint32_t pending_ = 0;  // reserved frames whose bytes are not written yet
 };
 
 }  // namespace zerofs::engine

@@ -66,8 +66,33 @@ void SegmentPipeline::FailLocked(const Error& error) {
   cv_.notify_all();
 }
 
-void SegmentPipeline::SealLocked() {
+Result<SegmentBuilder*> SegmentPipeline::ReserveRoomLocked(std::unique_lock<std::mutex>& lock,
+                                                           size_t bytes) {
+  for (;;) {
+    ZFS_RETURN_IF_ERROR(CheckWritableLocked());
+    if (seals_waiting_ == 0 && open_->fits(bytes)) return open_.get();
+    if (seals_waiting_ == 0 && open_->pending() == 0) {
+      open_->Grow(bytes);  // nobody writes into the buffer outside the lock now
+      return open_.get();
+    }
+    cv_.wait(lock);
+  }
+}
+
+void SegmentPipeline::ReleaseFramesLocked(uint32_t n) {
+  open_->ReleasePending(n);
+  if (open_->pending() == 0) cv_.notify_all();
+}
+
+void SegmentPipeline::SealLocked(std::unique_lock<std::mutex>& lock) {
   const uint64_t id = open_->id();
+  if (open_->pending() > 0) {
+    seals_waiting_++;
+    cv_.wait(lock, [this] { return open_->pending() == 0; });
+    seals_waiting_--;
+    cv_.notify_all();  // reservations held back by this seal may go on
+  }
+  if (open_->id() != id || !open_->has_records()) return;  // sealed meanwhile
   SegmentBuilder::Finished done =
       open_->Finish(options_.meta_key, options_.codec, options_.codec_level);
   open_ = NewOpenLocked(id + 1);
@@ -80,7 +105,7 @@ void SegmentPipeline::SealLocked() {
 }
 
 void SegmentPipeline::AfterCommitLocked(std::unique_lock<std::mutex>& lock) {
-  if (open_->approximate_size() >= options_.segment_bytes) SealLocked();
+  if (open_->approximate_size() >= options_.segment_bytes) SealLocked(lock);
   cv_.wait(lock, [this] {
     return sealed_.size() <= kMaxSealedSegments || fenced_ || failed_ || stopped_;
   });
@@ -96,7 +121,7 @@ Status SegmentPipeline::Flush() {
     // While an upload runs, do not seal now: the uploader seals once it is
     // idle, so every flush that arrives meanwhile shares that one segment.
     if (sealed_.empty()) {
-      SealLocked();
+      SealLocked(lock);
     } else {
       flush_requested_ = true;
       cv_.notify_all();
@@ -108,10 +133,10 @@ Status SegmentPipeline::Flush() {
 }
 
 void SegmentPipeline::RequestFlush() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   if (!CheckWritableLocked().ok() || !open_->has_records()) return;
   if (sealed_.empty()) {
-    SealLocked();
+    SealLocked(lock);
   } else {
     flush_requested_ = true;
     cv_.notify_all();
@@ -119,9 +144,14 @@ void SegmentPipeline::RequestFlush() {
 }
 
 Result<uint64_t> SegmentPipeline::SealAndRun(const std::function<Status()>& fn) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   ZFS_RETURN_IF_ERROR(CheckWritableLocked());
-  if (open_->has_records()) SealLocked();
+  // A seal may wait for pending frames, and commits may land meanwhile: seal
+  // again until the index holds nothing of the open segment.
+  while (open_->has_records()) {
+    SealLocked(lock);
+    ZFS_RETURN_IF_ERROR(CheckWritableLocked());
+  }
   ZFS_RETURN_IF_ERROR(fn());
   return open_->id() - 1;
 }
@@ -186,7 +216,7 @@ void SegmentPipeline::UploaderLoop() {
   while (!stopped_ && !fenced_) {
     if (sealed_.empty() && flush_requested_) {
       flush_requested_ = false;
-      if (open_->has_records() && !failed_) SealLocked();
+      if (open_->has_records() && !failed_) SealLocked(lock);
     }
     if (sealed_.empty()) {
       cv_.wait(lock);

@@ -14,6 +14,15 @@
 // mutex() is THE engine mutex: EngineImpl holds it while it appends a
 // transaction to the open segment and writes the transaction's index batch,
 // so the index and the open segment change together.
+//
+// Frames are sealed outside the mutex (it would otherwise serialise all
+// encryption on one core): a commit reserves its frames' places under the
+// mutex (ReserveRoomLocked + SegmentBuilder::ReserveFrame), seals into them
+// unlocked, then retakes the mutex to release them (ReleaseFramesLocked) and
+// apply its index batch and journal records. A seal waits until the open
+// segment has no pending frame, and new reservations wait while a seal is
+// waiting, so a segment is never finished with a frame half written and the
+// buffer never moves under a writer.
 #pragma once
 
 #include <condition_variable>
@@ -81,6 +90,14 @@ class SegmentPipeline {
   Status CheckWritableLocked() const;
   // REQUIRES: mutex() held.
   SegmentBuilder* open_locked() { return open_.get(); }
+  // REQUIRES: mutex() held by `lock`. Waits until `bytes` more frame bytes
+  // can be reserved in the open segment (no seal waiting; room without
+  // moving the buffer, or no frame pending) and returns that segment. Fails
+  // if the pipeline is not writable.
+  Result<SegmentBuilder*> ReserveRoomLocked(std::unique_lock<std::mutex>& lock, size_t bytes);
+  // REQUIRES: mutex() held; `n` frames reserved in the open segment have
+  // their bytes written.
+  void ReleaseFramesLocked(uint32_t n);
   // REQUIRES: mutex() held by `lock`. Seals the open segment if it reached
   // segment_bytes, then waits (releasing the mutex) while more than
   // kMaxSealedSegments sealed segments wait for upload.
@@ -123,9 +140,10 @@ class SegmentPipeline {
   // buffer if there is one.
   std::unique_ptr<SegmentBuilder> NewOpenLocked(uint64_t id);
 
-  // REQUIRES: mutex_ held. Seals open_ (which must have records) and starts
-  // a new open segment.
-  void SealLocked();
+  // REQUIRES: mutex_ held by `lock`. Waits until open_ has no pending
+  // frame, then, if it is still the segment that was open at the call and
+  // has records, seals it and starts a new open segment.
+  void SealLocked(std::unique_lock<std::mutex>& lock);
   void FenceLocked(uint64_t epoch, const std::string& why);
   Status BarrierErrorLocked() const;
   void UploaderLoop();
@@ -141,6 +159,7 @@ class SegmentPipeline {
   std::deque<Sealed> sealed_;             // guarded by mutex_; ascending ids
   uint64_t durable_id_;                   // guarded by mutex_
   bool flush_requested_ = false;          // guarded by mutex_
+  int seals_waiting_ = 0;                 // guarded by mutex_; SealLocked calls waiting
   bool fenced_ = false;                   // guarded by mutex_
   std::optional<Error> failed_;           // guarded by mutex_
   bool stopped_ = false;                  // guarded by mutex_
