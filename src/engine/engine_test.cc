@@ -1,5 +1,6 @@
 // Engine scenarios against a real LocalStore in a fresh temporary directory.
 #include "engine/engine.h"
+#include "engine/test_engine.h"
 
 #include <gtest/gtest.h>
 
@@ -37,16 +38,7 @@ class EngineTest : public ::testing::Test {
 
   // Options for engine number `n` (each gets its own local_dir).
   EngineOptions Options(int n = 0, std::shared_ptr<objstore::ObjectStore> store = nullptr) {
-    EngineOptions o;
-    o.store = store ? store : local_;
-    o.password = "correct horse";
-    o.local_dir = tmp_.path() + "/local" + std::to_string(n);
-    o.segment_bytes = 1 << 20;
-    o.flush_interval = std::chrono::milliseconds(0);
-    o.snapshot_interval = std::chrono::milliseconds(0);
-    o.memory_cache_bytes = 4 << 20;
-    o.kdf = crypto::KdfParams::Interactive();
-    return o;
+    return TestEngineOptions(store ? store : local_, tmp_.path() + "/local" + std::to_string(n));
   }
 
   std::unique_ptr<Engine> MustOpen(EngineOptions o) {
@@ -375,26 +367,8 @@ TEST_F(EngineTest, FlippedByteInSegmentIsCorruption) {
   }
   // Find the segment that holds a frame (the largest one) and flip a byte
   // inside its first frame.
-  auto segs = local_->ListAll("segments/");
-  ASSERT_TRUE(segs.ok());
-  std::string key;
-  uint64_t biggest = 0;
-  for (const auto& o : *segs) {
-    if (o.size > biggest) {
-      biggest = o.size;
-      key = o.key;
-    }
-  }
-  const std::string path = tmp_.path() + "/bucket/" + key;
-  {
-    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(100);
-    char c;
-    f.read(&c, 1);
-    c ^= 0x01;
-    f.seekp(100);
-    f.write(&c, 1);
-  }
+  const std::string key = LargestSegmentKey(*local_);
+  FlipByte(tmp_.path() + "/bucket/" + key, 100, 0x01);
   auto e = MustOpen(Options(1));
   auto r = e->ReadExtent(1, 0);
   ASSERT_FALSE(r.ok());

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/engine_impl.h"
 #include "engine/fsck.h"
+#include "engine/test_engine.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
 
@@ -67,15 +68,7 @@ class GcTest : public ::testing::Test {
   }
 
   EngineOptions Options(int n = 0) {
-    EngineOptions o;
-    o.store = local_;
-    o.password = "gc";
-    o.local_dir = tmp_.path() + "/local" + std::to_string(n);
-    o.segment_bytes = 1 << 20;
-    o.flush_interval = std::chrono::milliseconds(0);
-    o.snapshot_interval = std::chrono::milliseconds(0);
-    o.memory_cache_bytes = 4 << 20;
-    o.kdf = crypto::KdfParams::Interactive();
+    EngineOptions o = TestEngineOptions(local_, tmp_.path() + "/local" + std::to_string(n));
     o.gc_interval = std::chrono::hours(1);  // passes run by hand
     o.gc_reader_grace = std::chrono::milliseconds(0);
     return o;
@@ -403,15 +396,7 @@ TEST_F(GcDamageTest, DetectsDeletedSegment) {
 
 TEST_F(GcDamageTest, DetectsFlippedByte) {
   const std::string key = Populate();
-  {
-    std::fstream f(tmp_.path() + "/bucket/" + key, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(5000);
-    char c;
-    f.read(&c, 1);
-    c ^= 0x20;
-    f.seekp(5000);
-    f.write(&c, 1);
-  }
+  FlipByte(tmp_.path() + "/bucket/" + key, 5000, 0x20);
   auto r = CheckReadOnly();
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_NE(r.problems[0].find("authentication"), std::string::npos) << r.problems[0];

@@ -10,6 +10,7 @@
 
 #include "cache/disk_cache_file.h"
 #include "engine/engine.h"
+#include "engine/test_engine.h"
 #include "objstore/forwarding_store.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
@@ -51,18 +52,11 @@ class ReadPathDiskCacheTest : public ::testing::Test {
   }
 
   EngineOptions Options(uint64_t disk_bytes = 64 << 20) {
-    EngineOptions o;
-    o.store = store_;
-    o.password = "pw";
-    o.local_dir = tmp_.path() + "/local";
+    EngineOptions o = TestEngineOptions(store_, tmp_.path() + "/local");
     o.segment_bytes = 256 << 10;
-    o.flush_interval = std::chrono::milliseconds(0);
-    o.snapshot_interval = std::chrono::milliseconds(0);
-    o.memory_cache_bytes = 4 << 20;
     o.disk_cache_dir = DiskDir();
     o.disk_cache_bytes = disk_bytes;
     o.gc_enabled = false;
-    o.kdf = crypto::KdfParams::Interactive();
     return o;
   }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/test_engine.h"
 #include "objstore/forwarding_store.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
@@ -81,17 +82,12 @@ class ReadFlightTest : public ::testing::Test {
   }
 
   std::unique_ptr<Engine> Open(int n, uint64_t read_ahead, int max_gets) {
-    EngineOptions o;
-    o.store = store_;
-    o.password = "pw";
-    o.local_dir = tmp_.path() + "/local" + std::to_string(n);
+    EngineOptions o = TestEngineOptions(store_, tmp_.path() + "/local" + std::to_string(n));
     o.segment_bytes = 512 << 10;
-    o.flush_interval = std::chrono::milliseconds(0);
-    o.snapshot_interval = std::chrono::milliseconds(0);
+    o.memory_cache_bytes = EngineOptions().memory_cache_bytes;
     o.gc_enabled = false;
     o.read_ahead_extents = read_ahead;
     o.max_concurrent_gets = max_gets;
-    o.kdf = crypto::KdfParams::Interactive();
     auto e = Engine::Open(std::move(o));
     EXPECT_TRUE(e.ok()) << e.error().ToString();
     return e.ok() ? std::move(e).value() : nullptr;

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/engine.h"
+#include "engine/test_engine.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
 
@@ -29,15 +30,9 @@ class ReadPathTest : public ::testing::Test {
   }
 
   std::unique_ptr<Engine> Open(int n, uint64_t cache_bytes = 4 << 20) {
-    EngineOptions o;
-    o.store = local_;
-    o.password = "pw";
-    o.local_dir = tmp_.path() + "/local" + std::to_string(n);
+    EngineOptions o = TestEngineOptions(local_, tmp_.path() + "/local" + std::to_string(n));
     o.segment_bytes = 256 << 10;  // several segments for a few MiB
-    o.flush_interval = std::chrono::milliseconds(0);
-    o.snapshot_interval = std::chrono::milliseconds(0);
     o.memory_cache_bytes = cache_bytes;
-    o.kdf = crypto::KdfParams::Interactive();
     auto e = Engine::Open(std::move(o));
     EXPECT_TRUE(e.ok()) << e.error().ToString();
     return e.ok() ? std::move(e).value() : nullptr;
@@ -141,25 +136,8 @@ TEST_F(ReadPathTest, DamagedFrameInABatchIsCorruption) {
     WriteFile(e.get(), 16);
     ASSERT_TRUE(e->Close().ok());
   }
-  auto segs = local_->ListAll("segments/");
-  ASSERT_TRUE(segs.ok());
-  std::string key;
-  uint64_t biggest = 0;
-  for (const auto& o : *segs) {
-    if (o.size > biggest) {
-      biggest = o.size;
-      key = o.key;
-    }
-  }
-  {
-    std::fstream f(tmp_.path() + "/bucket/" + key, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(200);
-    char c;
-    f.read(&c, 1);
-    c ^= 0x40;
-    f.seekp(200);
-    f.write(&c, 1);
-  }
+  const std::string key = LargestSegmentKey(*local_);
+  FlipByte(tmp_.path() + "/bucket/" + key, 200, 0x40);
   auto e = Open(1, 0);
   auto r = e->ReadExtents(7, 0, 16);
   ASSERT_FALSE(r.ok());
