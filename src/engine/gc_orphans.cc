@@ -19,28 +19,6 @@
 
 namespace zerofs::engine {
 
-namespace {
-
-bool ParseHexId(std::string_view key, std::string_view prefix, uint64_t* id) {
-  if (key.size() != prefix.size() + 16 || key.substr(0, prefix.size()) != prefix) return false;
-  uint64_t v = 0;
-  for (char c : key.substr(prefix.size())) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else {
-      return false;
-    }
-    v = v << 4 | static_cast<uint64_t>(d);
-  }
-  *id = v;
-  return true;
-}
-
-}  // namespace
-
 Status GarbageCollector::SweepOrphans(const Retained& keep, uint64_t applied) {
   const uint64_t limit = std::min(keep.max_segment, applied);
   if (limit == 0) return OkStatus();
@@ -75,7 +53,7 @@ Status GarbageCollector::SweepSnapshots(const Retained& keep) {
   std::vector<std::string> doomed;
   for (const objstore::ObjectInfo& o : descriptors) {
     uint64_t id = 0;
-    if (!ParseHexId(o.key, kSnapshotsPrefix, &id)) continue;
+    if (!ParseHexKey(o.key, kSnapshotsPrefix, &id)) continue;
     const bool checkpoint =
         std::count(keep.checkpoint_snapshots.begin(), keep.checkpoint_snapshots.end(), id) > 0;
     if (id < keep.min_snapshot && !checkpoint) {

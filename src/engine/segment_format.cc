@@ -21,13 +21,10 @@ std::string SegmentObjectKey(uint64_t id) {
   return std::string(kSegmentsPrefix) + buf;
 }
 
-bool ParseSegmentObjectKey(std::string_view key, uint64_t* id) {
-  if (key.size() != kSegmentsPrefix.size() + 16 ||
-      key.substr(0, kSegmentsPrefix.size()) != kSegmentsPrefix) {
-    return false;
-  }
+bool ParseHexKey(std::string_view key, std::string_view prefix, uint64_t* id) {
+  if (key.size() != prefix.size() + 16 || key.substr(0, prefix.size()) != prefix) return false;
   uint64_t v = 0;
-  for (char c : key.substr(kSegmentsPrefix.size())) {
+  for (char c : key.substr(prefix.size())) {
     int d;
     if (c >= '0' && c <= '9') {
       d = c - '0';
@@ -40,6 +37,10 @@ bool ParseSegmentObjectKey(std::string_view key, uint64_t* id) {
   }
   *id = v;
   return true;
+}
+
+bool ParseSegmentObjectKey(std::string_view key, uint64_t* id) {
+  return ParseHexKey(key, kSegmentsPrefix, id);
 }
 
 std::string SegmentFooter::Encode() const {

@@ -29,6 +29,8 @@ constexpr std::string_view kSegmentsPrefix = "segments/";
 std::string SegmentObjectKey(uint64_t id);
 // Inverse of SegmentObjectKey; false for any other key.
 bool ParseSegmentObjectKey(std::string_view key, uint64_t* id);
+// `prefix` followed by 16 lowercase hex digits (segment and snapshot keys).
+bool ParseHexKey(std::string_view key, std::string_view prefix, uint64_t* id);
 
 struct SegmentFooter {
   uint32_t frame_count = 0;
