@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "base/coding.h"
 #include "base/crc32c.h"
 
@@ -61,6 +63,24 @@ TEST(Crc32cTest, KnownVector) {
   std::string zeros(32, '\0');
   EXPECT_EQ(Crc32c(zeros), 0x8A9136AAu);
   EXPECT_EQ(Crc32c("123456789", 9), 0xE3069283u);
+  // RFC 3720: 32 bytes of 0xff, and 0x00..0x1f.
+  EXPECT_EQ(Crc32c(std::string(32, '\xff')), 0x62A8AB43u);
+  std::string ascending(32, '\0');
+  for (int i = 0; i < 32; i++) ascending[i] = static_cast<char>(i);
+  EXPECT_EQ(Crc32c(ascending), 0x46DD794Eu);
+}
+
+TEST(Crc32cTest, ChainingPiecesEqualsOneCall) {
+  std::string data(1000, '\0');
+  for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<char>(i * 131 + 7);
+  const uint32_t whole = Crc32c(data);
+  for (size_t piece : {1, 3, 7, 8, 9, 64, 999}) {
+    uint32_t c = 0;
+    for (size_t at = 0; at < data.size(); at += piece) {
+      c = Crc32c(data.data() + at, std::min(piece, data.size() - at), c);
+    }
+    EXPECT_EQ(c, whole) << piece;
+  }
 }
 
 }  // namespace

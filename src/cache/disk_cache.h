@@ -33,6 +33,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/result.h"
 #include "cache/s3fifo.h"
@@ -64,7 +65,7 @@ class DiskCache {
   // rebuilds the index from the entries found there.
   static Result<std::unique_ptr<DiskCache>> Open(DiskCacheOptions options);
 
-  // Finishes queued writes, then stops the writer.
+  // Stops the writer, then finishes the queued writes (on the calling thread).
   ~DiskCache();
 
   DiskCache(const DiskCache&) = delete;
@@ -96,6 +97,10 @@ class DiskCache {
   Status Rebuild();
   std::string PathOf(std::string_view key) const;
   void WriterLoop();
+  // Writes queued entries, one at a time. With `wait` (the writer thread),
+  // waits for more until stop_; without (the destructor, once the writer
+  // has stopped), returns when the queue is empty.
+  void WriteQueued(bool wait);
   // Writes one entry and admits it. Called by the writer without the lock.
   void WriteOne(const std::string& key, const std::shared_ptr<const std::string>& value);
   // Unlinks the files of evicted entries. REQUIRES: mutex_ held.
@@ -114,7 +119,10 @@ class DiskCache {
   bool writing_ = false;        // guarded by mutex_: the writer holds an item
   bool stop_ = false;           // guarded by mutex_
   DiskCacheStats stats_;        // guarded by mutex_ (usage, entries filled in by Stats)
-  uint64_t temp_counter_ = 0;   // writer thread only
+  uint64_t temp_counter_ = 0;   // writer (then destructor) thread only
+  // Shard directories known to exist (as temp_counter_; nothing removes
+  // them while the cache is open).
+  std::unordered_set<std::string> shard_dirs_;
 
   std::thread writer_;
   int lock_fd_ = -1;  // flock on dir/LOCK, held until destruction

@@ -43,6 +43,28 @@ void Assemble(const std::vector<engine::ExtentData>& extents, uint64_t first, ui
   }
 }
 
+// Assemble without copying: views of bytes [offset, end) into `extents`
+// (starting at extent `first`), holes and short tails as static zeros.
+void SharePieces(std::vector<engine::ExtentData> extents, uint64_t first, uint64_t offset,
+                 uint64_t end, SharedReadResult* out) {
+  static const char kZeros[engine::kExtentSize] = {};
+  out->pieces.reserve(out->pieces.size() + extents.size());
+  for (uint64_t idx = first; idx < first + extents.size(); idx++) {
+    const uint64_t start = idx * engine::kExtentSize;
+    const uint64_t lo = std::max(offset, start) - start;
+    const uint64_t hi = std::min(end, start + engine::kExtentSize) - start;
+    engine::ExtentData& ext = extents[idx - first];
+    uint64_t have = 0;
+    if (ext && ext->size() > lo) {
+      have = std::min<uint64_t>(hi, ext->size()) - lo;
+      std::string_view bytes = std::string_view(*ext).substr(lo, have);
+      out->pieces.push_back({std::move(ext), bytes});
+    }
+    if (hi - lo > have) out->pieces.push_back({nullptr, std::string_view(kZeros, hi - lo - have)});
+    out->size += hi - lo;
+  }
+}
+
 // Extents [first, first + n) covering bytes [offset, end), end > offset.
 uint64_t ExtentCount(uint64_t offset, uint64_t end) {
   return ExtentOf(end - 1) - ExtentOf(offset) + 1;
@@ -100,29 +122,43 @@ Result<ReadResult> FileSystem::Read(const Cred& cred, InodeId ino, uint64_t offs
 Result<std::optional<ReadResult>> FileSystem::TryReadCached(const Cred& cred, InodeId ino,
                                                             uint64_t offset, uint64_t count,
                                                             IoCheck check) {
+  ZFS_ASSIGN_OR_RETURN(std::optional<SharedReadResult> shared,
+                       TryReadCachedShared(cred, ino, offset, count, check));
+  if (!shared) return std::optional<ReadResult>();
+  ReadResult out;
+  out.data.reserve(shared->size);
+  for (const SharedReadResult::Piece& piece : shared->pieces) out.data.append(piece.bytes);
+  out.eof = shared->eof;
+  return std::optional<ReadResult>(std::move(out));
+}
+
+Result<std::optional<SharedReadResult>> FileSystem::TryReadCachedShared(
+    const Cred& cred, InodeId ino, uint64_t offset, uint64_t count, IoCheck check) {
   std::shared_lock<std::shared_mutex> lock(impl_->locks.Stripe(LockTable::StripeOf(ino)),
                                            std::try_to_lock);
-  if (!lock.owns_lock()) return std::optional<ReadResult>();
+  if (!lock.owns_lock()) return std::optional<SharedReadResult>();
   ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
   ZFS_RETURN_IF_ERROR(CheckRegular(rec));
   if (check == IoCheck::kCheck) ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, kAccessRead));
   count = std::min(count, kMaxReadBytes);
-  if (count > 0 && impl_->NeedsAtime(rec, Timespec::Now())) return std::optional<ReadResult>();
-  ReadResult out;
+  if (count > 0 && impl_->NeedsAtime(rec, Timespec::Now())) {
+    return std::optional<SharedReadResult>();
+  }
+  SharedReadResult out;
   if (offset >= rec.size) {
     out.eof = true;
-    return std::optional<ReadResult>(std::move(out));
+    return std::optional<SharedReadResult>(std::move(out));
   }
   const uint64_t end = offset + std::min(count, rec.size - offset);
   if (end > offset) {
     const uint64_t first = ExtentOf(offset);
     ZFS_ASSIGN_OR_RETURN(std::optional<std::vector<engine::ExtentData>> extents,
                          engine_->ReadExtentsIfCached(ino, first, ExtentCount(offset, end)));
-    if (!extents) return std::optional<ReadResult>();
-    Assemble(*extents, first, offset, end, &out.data);
+    if (!extents) return std::optional<SharedReadResult>();
+    SharePieces(std::move(*extents), first, offset, end, &out);
   }
   out.eof = end >= rec.size;
-  return std::optional<ReadResult>(std::move(out));
+  return std::optional<SharedReadResult>(std::move(out));
 }
 
 Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,

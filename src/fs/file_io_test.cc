@@ -95,6 +95,37 @@ TEST_F(FsTest, TryReadCachedAnswersOnlyFromMemory) {
   EXPECT_EQ(Errno(fs_->TryReadCached(r, kRootInode, 0, 1)), EISDIR);
 }
 
+TEST_F(FsTest, TryReadCachedSharedRefersToTheCachedExtents) {
+  Cred r = Cred::Root();
+  Attr f = CreateOk(kRootInode, "f");
+  WriteOk(f.ino, 10, "hello");
+  WriteOk(f.ino, 2 * kE + 1, "x");             // extent 1 is a hole
+  auto full = fs_->Read(r, f.ino, 0, 3 * kE);  // updates atime, fills the cache
+  ASSERT_TRUE(full.ok());
+  auto t = fs_->TryReadCachedShared(r, f.ino, 8, 3 * kE);
+  ASSERT_TRUE(t.ok() && t->has_value());
+  const SharedReadResult& s = **t;
+  EXPECT_TRUE(s.eof);
+  std::string joined;
+  for (const auto& piece : s.pieces) {
+    if (piece.owner) {
+      // A view into the cached extent, not a copy of it.
+      EXPECT_GE(piece.bytes.data(), piece.owner->data());
+      EXPECT_LE(piece.bytes.data() + piece.bytes.size(), piece.owner->data() + piece.owner->size());
+    } else {
+      EXPECT_EQ(piece.bytes.find_first_not_of('\0'), std::string_view::npos);
+    }
+    joined.append(piece.bytes);
+  }
+  EXPECT_EQ(s.size, joined.size());
+  EXPECT_EQ(joined, full->data.substr(8));
+  // Reads past EOF or of nothing have no pieces.
+  t = fs_->TryReadCachedShared(r, f.ino, 10 * kE, 5);
+  ASSERT_TRUE(t.ok() && t->has_value());
+  EXPECT_TRUE((*t)->pieces.empty());
+  EXPECT_TRUE((*t)->eof);
+}
+
 TEST_F(FsTest, TruncateDownZeroesTheTail) {
   Cred r = Cred::Root();
   Attr f = CreateOk(kRootInode, "f");

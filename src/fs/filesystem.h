@@ -175,6 +175,18 @@ struct ReadResult {
   bool eof = false;  // the read reached the end of the file
 };
 
+// A read's bytes as views into shared, immutable buffers (the memory
+// cache's extents), so a server can send them without copying them.
+struct SharedReadResult {
+  struct Piece {
+    std::shared_ptr<const std::string> owner;  // null: `bytes` are static zeros
+    std::string_view bytes;                    // into *owner
+  };
+  std::vector<Piece> pieces;  // in file order
+  uint64_t size = 0;          // sum of the pieces' sizes
+  bool eof = false;
+};
+
 struct StatFsResult {
   uint64_t block_size = 4096;
   uint64_t total_bytes = 0;  // max_bytes, or a large nominal size if unlimited
@@ -351,6 +363,10 @@ class FileSystem {
   // and hand the request to a worker (Read) only on nullopt.
   Result<std::optional<ReadResult>> TryReadCached(const Cred& cred, InodeId ino, uint64_t offset,
                                                   uint64_t count, IoCheck check = IoCheck::kCheck);
+  // TryReadCached without copying: the result refers to the cached extents.
+  Result<std::optional<SharedReadResult>> TryReadCachedShared(const Cred& cred, InodeId ino,
+                                                              uint64_t offset, uint64_t count,
+                                                              IoCheck check = IoCheck::kCheck);
 
   // Writes `data` at `offset`, extending the file (the gap is a hole).
   // EFBIG past kMaxFileSize, ENOSPC past max_bytes, EACCES without write

@@ -67,7 +67,7 @@ Dispatcher::Placement Dispatcher::Place(std::string_view record) {
 }
 
 Dispatcher::Outcome Dispatcher::Handle(std::string_view record, const ConnectionInfo& conn,
-                                       Reply* reply, bool cached_only) {
+                                       Reply* reply, bool cached_only, bool idle) {
   CallHeader call;
   std::string_view args;
   XdrEncoder enc;
@@ -112,7 +112,7 @@ Dispatcher::Outcome Dispatcher::Handle(std::string_view record, const Connection
         default: {
           const auto start = metrics::ProtocolMetrics::Clock::now();
           bool would_block = false;
-          st = HandleNfs3(call, args, state_, &enc, cached_only ? &would_block : nullptr);
+          st = HandleNfs3(call, args, state_, &enc, cached_only ? &would_block : nullptr, idle);
           if (would_block) return Outcome::kWouldBlock;
           // Every NFSv3 result starts with its nfsstat3 (0 = NFS3_OK).
           const bool ok = st == AcceptStat::kSuccess && enc.size() >= stat_pos + 8 &&
@@ -133,7 +133,7 @@ Dispatcher::Outcome Dispatcher::Handle(std::string_view record, const Connection
   }
   reply->head = enc.Take();
   reply->tail = enc.TakeTail();
-  SetRecordMark(&reply->head, reply->tail.size());
+  SetRecordMark(&reply->head, reply->tail.size);
   return Outcome::kReply;
 }
 
@@ -141,7 +141,7 @@ Dispatcher::Outcome Dispatcher::Handle(std::string_view record, const Connection
                                        std::string* reply) {
   Reply r;
   Outcome o = Handle(record, conn, &r);
-  *reply = std::move(r.head) + r.tail;
+  *reply = std::move(r.head) + r.tail.Flatten();
   return o;
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "nfs/programs.h"
+#include "nfs/xdr.h"
 
 namespace zerofs::nfs {
 
@@ -26,13 +27,15 @@ class Dispatcher {
   // usually empty), sent back to back.
   struct Reply {
     std::string head;
-    std::string tail;
+    XdrTail tail;  // shares the memory cache's extents (not copied)
   };
 
   // With `cached_only`, a call that would wait for the object store (a READ
-  // of data not in the memory cache) is not run and yields kWouldBlock.
+  // of data not in the memory cache) is not run and yields kWouldBlock; so
+  // does a READ over 64 KiB unless `idle` (nothing else of the connection
+  // in flight or read after it).
   Outcome Handle(std::string_view record, const ConnectionInfo& conn, Reply* reply,
-                 bool cached_only = false);
+                 bool cached_only = false, bool idle = false);
   // The same with the reply in one string (tests).
   Outcome Handle(std::string_view record, const ConnectionInfo& conn, std::string* reply);
 
@@ -40,7 +43,8 @@ class Dispatcher {
   // (no fs change, no file data, no store round trip in the common case), so
   // on the connection's io thread: a hand-off to a worker and back would
   // cost more than the call. kTryInline: READ, inline with cached_only, on a
-  // worker if that yields kWouldBlock (uncached, or larger than 64 KiB). kInlineIfIdle: metadata
+  // worker if that yields kWouldBlock (uncached, or larger than 64 KiB and the connection not
+  // idle). kInlineIfIdle: metadata
   // changes (CREATE, REMOVE, RENAME, ...): one transaction without file data, so inline when
   // nothing else of the connection is in flight (running it inline would delay no other call of
   // this client); they can wait only on the engine's write back-pressure. kWorker: what may wait on

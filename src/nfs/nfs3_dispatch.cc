@@ -59,9 +59,9 @@ const char* Nfs3ProcName(uint32_t proc) {
 }
 
 AcceptStat HandleNfs3(const CallHeader& call, std::string_view args, const ServerState& server,
-                      XdrEncoder* res, bool* would_block) {
+                      XdrEncoder* res, bool* would_block, bool idle) {
   if (call.proc >= kNfs3ProcCount) return AcceptStat::kProcUnavail;
-  NfsCall c{server, call.cred, would_block};
+  NfsCall c{server, call.cred, would_block, idle};
   AcceptStat st = kProcs[call.proc].run(c, args, res);
   if (st == AcceptStat::kGarbageArgs) {
     spdlog::debug("nfs: {} xid {:#x}: undecodable arguments", kProcs[call.proc].name, call.xid);

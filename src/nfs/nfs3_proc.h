@@ -35,6 +35,9 @@ struct NfsCall {
   // nothing; the call is then run again normally on a worker. Procedures
   // that never wait ignore it.
   bool* would_block = nullptr;
+  // With would_block: no other call of the connection is in flight or
+  // waiting behind this one, so a large cached READ may run here too.
+  bool idle = false;
   fs::FileSystem* fs() const { return server.fs; }
 };
 

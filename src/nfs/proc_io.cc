@@ -22,10 +22,12 @@ namespace zerofs::nfs {
 
 namespace {
 
-// Larger READs go to a worker even when cached: copying and sending them
-// takes hundreds of microseconds, which would hold up the other connections
-// of the io thread, and on workers a client's concurrent large reads (one
-// kernel mount is one connection) use every core.
+// Larger READs go to a worker even when cached, unless the connection is
+// idle (nothing else in flight or queued behind the READ: a synchronous
+// reader, which a hand-off would only delay by a thread wake-up): sending
+// them takes a hundred microseconds or more, which would hold up the other
+// calls of the connection, and on workers a client's concurrent large reads
+// (one kernel mount is one connection) use every core.
 constexpr uint32_t kMaxInlineRead = 64 * 1024;
 
 std::string_view WriteVerf(const NfsCall& call) {
@@ -46,7 +48,7 @@ fs::IoCheck WriteCheck(const NfsCall& call, const fs::Attr& attr) {
 }  // namespace
 
 void Nfs3Read(const NfsCall& call, const ReadArgs& a, XdrEncoder* res) {
-  if (call.would_block != nullptr && a.count > kMaxInlineRead) {
+  if (call.would_block != nullptr && !call.idle && a.count > kMaxInlineRead) {
     *call.would_block = true;
     return;
   }
@@ -59,20 +61,29 @@ void Nfs3Read(const NfsCall& call, const ReadArgs& a, XdrEncoder* res) {
   }
   uint32_t count = std::min(a.count, kMaxTransfer);
   const fs::IoCheck check = ReadCheck(call, attr);
+  // Memory-cached data is sent from the cache's extents without a copy,
+  // on a worker too (the try fails fast when something is not cached).
+  auto cached = call.fs()->TryReadCachedShared(call.cred, attr.ino, a.offset, count, check);
+  if (cached.ok() && cached->has_value()) {
+    fs::SharedReadResult& r = **cached;
+    res->PutU32(static_cast<uint32_t>(Nfsstat3::kOk));
+    EncodePostOpAttr(res, attr);  // a cached read changes nothing (no atime was due)
+    res->PutU32(static_cast<uint32_t>(r.size));
+    res->PutBool(r.eof);
+    std::vector<SharedBytes> pieces;
+    pieces.reserve(r.pieces.size());
+    for (fs::SharedReadResult::Piece& p : r.pieces) pieces.push_back({std::move(p.owner), p.bytes});
+    res->PutOpaqueTail(std::move(pieces), r.size);
+    return;
+  }
+  if (cached.ok() && call.would_block != nullptr) {
+    *call.would_block = true;
+    return;
+  }
   Result<fs::ReadResult> r = fs::ReadResult{};
   std::optional<fs::Attr> after;
-  if (call.would_block != nullptr) {
-    auto cached = call.fs()->TryReadCached(call.cred, attr.ino, a.offset, count, check);
-    if (cached.ok() && !cached->has_value()) {
-      *call.would_block = true;
-      return;
-    }
-    if (cached.ok()) {
-      r = std::move(**cached);
-      after = attr;  // a cached read changes nothing (no atime was due)
-    } else {
-      r = std::move(cached).error();
-    }
+  if (!cached.ok()) {
+    r = std::move(cached).error();
   } else {
     r = call.fs()->Read(call.cred, attr.ino, a.offset, count, check);
     if (r.ok()) after = AttrOrNone(call, attr.ino);

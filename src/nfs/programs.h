@@ -39,9 +39,9 @@ AcceptStat HandlePortmap(const CallHeader& call, std::string_view args, const Co
                          XdrEncoder* res);
 AcceptStat HandleMount(const CallHeader& call, std::string_view args, const ConnectionInfo& conn,
                        const ServerState& server, MountTable* mounts, XdrEncoder* res);
-// With `would_block`, runs in cached-only mode (see NfsCall).
+// With `would_block`, runs in cached-only mode (see NfsCall; `idle` too).
 AcceptStat HandleNfs3(const CallHeader& call, std::string_view args, const ServerState& server,
-                      XdrEncoder* res, bool* would_block = nullptr);
+                      XdrEncoder* res, bool* would_block = nullptr, bool idle = false);
 
 const char* Nfs3ProcName(uint32_t proc);
 

@@ -89,7 +89,7 @@ struct Connection {
   // non-blocking send; only when the socket is full does the rest wait in
   // `queue` for an async writer on the io thread.
   std::mutex write_mu;
-  std::deque<std::string> queue;  // guarded by write_mu
+  std::deque<SharedBytes> queue;  // guarded by write_mu
   size_t front_sent = 0;          // bytes of queue.front() already sent; guarded
   bool writing = false;           // an async writer owns the queue; guarded
   std::atomic<size_t> queued_bytes{0};
@@ -113,9 +113,13 @@ struct Connection {
 // thread.
 void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply);
 
+// Pieces gathered into one write at most (Linux allows 1024 iovecs; a
+// 1 MiB READ reply is about 35 pieces).
+constexpr size_t kMaxGather = 256;
+
 // Drains the queue with async writes; runs on the connection's io thread.
 asio::awaitable<void> WriteLoop(std::shared_ptr<Connection> conn) {
-  std::vector<std::string> batch;
+  std::vector<SharedBytes> batch;
   std::vector<asio::const_buffer> buffers;
   for (;;) {
     batch.clear();
@@ -131,15 +135,16 @@ asio::awaitable<void> WriteLoop(std::shared_ptr<Connection> conn) {
       }
       skip = conn->front_sent;
       conn->front_sent = 0;
-      while (!conn->queue.empty() && batch.size() < 64) {
+      while (!conn->queue.empty() && batch.size() < kMaxGather) {
         batch.push_back(std::move(conn->queue.front()));
         conn->queue.pop_front();
       }
     }
     size_t bytes = 0;
     for (const auto& b : batch) {
-      buffers.push_back(asio::buffer(b) + (buffers.empty() ? skip : 0));
-      bytes += b.size();
+      buffers.push_back(asio::buffer(b.bytes.data(), b.bytes.size()) +
+                        (buffers.empty() ? skip : 0));
+      bytes += b.bytes.size();
     }
     auto [ec, n] = co_await asio::async_write(conn->socket, buffers, kUseTuple);
     conn->queued_bytes -= bytes;
@@ -152,23 +157,28 @@ asio::awaitable<void> WriteLoop(std::shared_ptr<Connection> conn) {
 }
 
 void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply) {
-  std::string* parts[2] = {&reply.head, &reply.tail};
-  const size_t total = reply.head.size() + reply.tail.size();
+  // The head, then the tail's pieces (READ data, shared with the cache).
+  const size_t parts = 1 + reply.tail.pieces.size();
+  auto part = [&](size_t i) -> std::string_view {
+    return i == 0 ? std::string_view(reply.head) : reply.tail.pieces[i - 1].bytes;
+  };
+  const size_t total = reply.head.size() + reply.tail.size;
   std::unique_lock lock(conn->write_mu);
   if (conn->closed) return;
   size_t sent = 0;
   if (!conn->writing) {
     const int fd = conn->socket.native_handle();
+    iovec iov[kMaxGather];
     while (sent < total) {
-      iovec iov[2];
       int n_iov = 0;
       size_t skip = sent;
-      for (std::string* p : parts) {
-        if (skip >= p->size()) {
-          skip -= p->size();
+      for (size_t i = 0; i < parts && n_iov < static_cast<int>(kMaxGather); i++) {
+        std::string_view p = part(i);
+        if (skip >= p.size()) {
+          skip -= p.size();
           continue;
         }
-        iov[n_iov++] = iovec{p->data() + skip, p->size() - skip};
+        iov[n_iov++] = iovec{const_cast<char*>(p.data()) + skip, p.size() - skip};
         skip = 0;
       }
       msghdr msg{};
@@ -188,17 +198,23 @@ void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply)
     }
     if (sent == total) return;
   }
-  // The unsent rest goes to the queue, behind whatever is already there.
-  conn->queued_bytes += total;
-  for (std::string* p : parts) {
-    if (sent >= p->size()) {
-      sent -= p->size();
-      conn->queued_bytes -= p->size();
+  // The unsent rest goes to the queue, behind whatever is already there;
+  // the pieces keep their owners (the head moves into one of its own).
+  for (size_t i = 0; i < parts; i++) {
+    std::string_view p = part(i);
+    if (sent >= p.size()) {
+      sent -= p.size();
       continue;
     }
     if (conn->queue.empty()) conn->front_sent = sent;
     sent = 0;
-    conn->queue.push_back(std::move(*p));
+    conn->queued_bytes += p.size();  // whole pieces, as WriteLoop counts them
+    if (i == 0) {
+      auto head = std::make_shared<const std::string>(std::move(reply.head));
+      conn->queue.push_back({head, std::string_view(*head)});
+    } else {
+      conn->queue.push_back(std::move(reply.tail.pieces[i - 1]));
+    }
   }
   if (conn->writing) return;  // the active writer sends it
   conn->writing = true;
@@ -302,12 +318,10 @@ class NfsServer : public ProtocolServer {
         if (conn->closed) break;
         using enum Dispatcher::Placement;
         Dispatcher::Placement place = Dispatcher::Place(record);
-        if (place == kInlineIfIdle) {
-          // Idle: no call of this connection in flight and none read after it.
-          const bool idle = conn->in_flight == 0 && i + 1 == records.size();
-          place = idle ? kInline : kWorker;
-        }
-        if (place != kWorker && Finish(conn, record, place == kTryInline)) {
+        // Idle: no call of this connection in flight and none read after it.
+        const bool idle = conn->in_flight == 0 && i + 1 == records.size();
+        if (place == kInlineIfIdle) place = idle ? kInline : kWorker;
+        if (place != kWorker && Finish(conn, record, place == kTryInline, idle)) {
           continue;  // answered here, without waking a worker
         }
         conn->in_flight++;
@@ -329,11 +343,12 @@ class NfsServer : public ProtocolServer {
   }
 
   // Runs one call and sends its reply. False only with `cached_only`, when
-  // the call would wait for the store and must go to a worker.
+  // the call would wait for the store (or is a large READ while the
+  // connection is not `idle`) and must go to a worker.
   bool Finish(const std::shared_ptr<Connection>& conn, std::string_view record,
-              bool cached_only = false) {
+              bool cached_only = false, bool idle = false) {
     Dispatcher::Reply reply;
-    switch (dispatcher_.Handle(record, conn->info, &reply, cached_only)) {
+    switch (dispatcher_.Handle(record, conn->info, &reply, cached_only, idle)) {
       case Dispatcher::Outcome::kReply:
         SendReply(conn, std::move(reply));
         break;

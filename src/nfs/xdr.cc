@@ -18,10 +18,32 @@ void XdrEncoder::PutOpaque(std::string_view bytes) {
   PutFixed(bytes);
 }
 
+namespace {
+constexpr char kPadding[4] = {};
+}  // namespace
+
+std::string XdrTail::Flatten() const {
+  std::string out;
+  out.reserve(size);
+  for (const SharedBytes& p : pieces) out.append(p.bytes);
+  return out;
+}
+
 void XdrEncoder::PutOpaqueTail(std::string bytes) {
   PutU32(static_cast<uint32_t>(bytes.size()));
   bytes.append(XdrPad(bytes.size()), '\0');
-  tail_ = std::move(bytes);
+  tail_ = XdrTail();
+  if (bytes.empty()) return;
+  auto owner = std::make_shared<const std::string>(std::move(bytes));
+  tail_.Append({owner, std::string_view(*owner)});
+}
+
+void XdrEncoder::PutOpaqueTail(std::vector<SharedBytes> pieces, size_t size) {
+  PutU32(static_cast<uint32_t>(size));
+  tail_ = XdrTail();
+  tail_.pieces = std::move(pieces);
+  tail_.size = size;
+  if (const size_t pad = XdrPad(size); pad > 0) tail_.Append({nullptr, {kPadding, pad}});
 }
 
 void XdrEncoder::PatchU32(size_t pos, uint32_t v) {

@@ -9,13 +9,32 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zerofs::nfs {
 
 // Bytes of padding after `n` bytes of opaque data.
 constexpr size_t XdrPad(size_t n) { return (4 - (n & 3)) & 3; }
+
+// Bytes kept alive by `owner` (null: static bytes), sent without a copy.
+struct SharedBytes {
+  std::shared_ptr<const std::string> owner;
+  std::string_view bytes;
+};
+// Bulk data after a reply's head, as pieces to send with one gather write.
+struct XdrTail {
+  std::vector<SharedBytes> pieces;
+  size_t size = 0;  // sum of the pieces' sizes
+
+  void Append(SharedBytes piece) {
+    size += piece.bytes.size();
+    pieces.push_back(std::move(piece));
+  }
+  std::string Flatten() const;
+};
 
 class XdrEncoder {
  public:
@@ -33,6 +52,9 @@ class XdrEncoder {
   // kept as the tail (TakeTail) instead of being copied after the head, so a
   // server can send head and tail with one gather write.
   void PutOpaqueTail(std::string bytes);
+  // The same with the data in shared pieces (`size` bytes in all), which
+  // are not copied.
+  void PutOpaqueTail(std::vector<SharedBytes> pieces, size_t size);
 
   // Bytes of the head (without the tail).
   size_t size() const { return out_.size(); }
@@ -41,12 +63,12 @@ class XdrEncoder {
     const auto* b = reinterpret_cast<const unsigned char*>(out_.data() + pos);
     return uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
   }
-  size_t tail_size() const { return tail_.size(); }
+  size_t tail_size() const { return tail_.size; }
   // Drops everything after the first `n` bytes, and the tail (to replace a
   // partial reply).
   void Truncate(size_t n) {
     out_.resize(n);
-    tail_.clear();
+    tail_ = XdrTail();
   }
   // Overwrites a word written earlier at byte offset `pos`.
   void PatchU32(size_t pos, uint32_t v);
@@ -56,11 +78,11 @@ class XdrEncoder {
   const std::string& bytes() const { return out_; }
   // The head; with a tail, the encoding is Take() + TakeTail().
   std::string Take() { return std::move(out_); }
-  std::string TakeTail() { return std::move(tail_); }
+  XdrTail TakeTail() { return std::move(tail_); }
 
  private:
   std::string out_;
-  std::string tail_;
+  XdrTail tail_;
 };
 
 class XdrDecoder {

@@ -108,11 +108,25 @@ TEST(XdrTest, OpaqueTailEncodesLikeOpaque) {
   b.PutOpaqueTail("hello");
   EXPECT_EQ(b.size(), 8u);  // the head ends with the length word
   EXPECT_EQ(b.tail_size(), 8u);
-  EXPECT_EQ(b.Take() + b.TakeTail(), a.Take());
+  EXPECT_EQ(b.Take() + b.TakeTail().Flatten(), a.Take());
   XdrEncoder c;
   c.PutOpaqueTail("data");
   c.Truncate(0);
   EXPECT_EQ(c.tail_size(), 0u);
+}
+
+TEST(XdrTest, SharedOpaqueTailIsNotCopied) {
+  XdrEncoder a, b;
+  a.PutOpaque("hello");
+  auto owner = std::make_shared<const std::string>("xhelloy");
+  std::vector<SharedBytes> pieces = {{owner, std::string_view(*owner).substr(1, 3)},
+                                     {owner, std::string_view(*owner).substr(4, 2)}};
+  b.PutOpaqueTail(std::move(pieces), 5);
+  EXPECT_EQ(b.tail_size(), 8u);
+  XdrTail tail = b.TakeTail();
+  ASSERT_EQ(tail.pieces.size(), 3u);  // the two pieces and the padding
+  EXPECT_EQ(tail.pieces[0].bytes.data(), owner->data() + 1);
+  EXPECT_EQ(b.Take() + tail.Flatten(), a.Take());
 }
 
 }  // namespace
