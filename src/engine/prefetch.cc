@@ -51,6 +51,11 @@ void Prefetcher::OnRead(uint64_t ino, uint64_t first, uint64_t count) {
     }
     s.next = first + count;
     if (s.window == 0) return;
+    // Top the window up only once half of it has been read: one background
+    // read per half window, not one per request (a sequential reader served
+    // from memory would otherwise wake a prefetch thread on every read).
+    const uint64_t ahead = s.until > s.next ? s.until - s.next : 0;
+    if (ahead * 2 > s.window) return;
     const uint64_t start = std::max(s.next, s.until);
     const uint64_t end = s.next + s.window;
     if (end <= start) return;

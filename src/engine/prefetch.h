@@ -3,7 +3,8 @@
 // before they are asked for, so a sequential reader sees the object
 // store's latency once per window rather than once per request. The window
 // starts at twice the read and doubles per sequential read up to
-// `max_extents`; a non-sequential read of the inode resets it.
+// `max_extents`; a non-sequential read of the inode resets it. The window
+// is topped up once less than half of it is left unread.
 #pragma once
 
 #include <condition_variable>
