@@ -26,13 +26,16 @@ void AddMountCommand(CLI::App& app, Action* action) {
   cmd->add_option(
          "-o", *fuse_opts,
          "Comma-separated mount options: entry_timeout=SECS, attr_timeout=SECS, "
-         "msize=BYTES, reconnect_timeout=SECS, aname=EXPORT, no_writeback_cache, ro, and FUSE "
-         "options such as allow_other")
+         "msize=BYTES, reconnect_timeout=SECS, aname=EXPORT, no_writeback_cache, no_readdirplus, "
+         "ro, and FUSE options such as allow_other")
       ->allow_extra_args(false);
   cmd->add_option("--entry-timeout", o->entry_timeout,
-                  "Seconds the kernel caches name lookups (default 1)");
+                  "Seconds the kernel caches name lookups (default 1; longer is faster, but "
+                  "other clients' changes show later)")
+      ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--attr-timeout", o->attr_timeout,
-                  "Seconds the kernel caches attributes (default 1)");
+                  "Seconds the kernel caches attributes (default 1; as --entry-timeout)")
+      ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--reconnect-timeout", o->reconnect_timeout,
                   "Seconds a call waits for a lost server to come back (default 60)");
   cmd->add_flag("--debug", o->debug, "Trace FUSE requests on stderr (with -f)");

@@ -73,21 +73,23 @@ auto WithHandle(MountContext& m, Handle* h, F&& f)
 }
 
 // Runs f(client, fid) on node `node`: with the open handle `fi` when given,
-// else by the node's path, else (a file with no name left) with any open
-// handle of the node.
+// else with the node's kept fid (or one walked by its path), else (a file
+// with no name left) with any open handle of the node.
 template <typename F>
 auto AtNode(fuse_req_t req, uint64_t node, const fuse_file_info* fi, F&& f)
     -> std::invoke_result_t<F, ninep::Client&, uint32_t> {
+  using R = std::invoke_result_t<F, ninep::Client&, uint32_t>;
   MountContext& m = Ctx(req);
   if (fi != nullptr && fi->fh != 0) return WithHandle(m, HandleOf(fi), f);
-  auto path = m.nodes.PathOf(node);
-  if (path.ok()) {
-    auto r = m.remote.AtPath(CallerUid(req), *path, f);
-    if (r.ok() || r.error().sys_errno() != ENOENT) return r;
-  }
+  uint32_t uid = CallerUid(req);
+  auto r = m.conn.Run([&](const Link& link) -> R {
+    auto fid = m.remote.NodeFid(link, uid, node);
+    if (!fid.ok()) return fid.error();
+    return f(*link.client, (*fid)->fid());
+  });
+  if (r.ok() || r.error().sys_errno() != ENOENT) return r;
   if (auto h = m.handles.AnyOf(node)) return WithHandle(m, h.get(), f);
-  if (!path.ok()) return path.error();
-  return Error::Posix(ENOENT);
+  return r;
 }
 
 }  // namespace zerofs::mount

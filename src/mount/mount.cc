@@ -38,6 +38,15 @@ void Init(void* userdata, fuse_conn_info* conn) {
   // The server clears set-user/group-ID bits on write and truncate itself;
   // the kernel doing it would be a chmod, refused to a non-owner writer.
   if (conn->capable & FUSE_CAP_HANDLE_KILLPRIV) conn->want |= FUSE_CAP_HANDLE_KILLPRIV;
+  // Entries with attributes: a directory walk costs a few round trips per
+  // readdir instead of a lookup per entry. AUTO lets the kernel fall back to
+  // plain readdir where nobody looks at the entries.
+  if (m->options.readdirplus && (conn->capable & FUSE_CAP_READDIRPLUS)) {
+    conn->want |= FUSE_CAP_READDIRPLUS;
+    if (conn->capable & FUSE_CAP_READDIRPLUS_AUTO) conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
+  } else {
+    conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
+  }
   // The kernel's own flock() (per mount) is better than none.
   conn->want &= ~FUSE_CAP_FLOCK_LOCKS;
 }

@@ -1,8 +1,8 @@
 // `zerofs mount`: a FUSE file system backed by a 9P2000.L server.
 //
 // The pieces: options.h (what to do), connection.h (the 9P link and its
-// reconnects), node_table.h (inode <-> path), handles.h (open files),
-// remote.h (path walks), ops_*.cc (the FUSE low-level operations by kind)
+// reconnects), node_table.h (inode <-> path, kept fids), handles.h (open files),
+// remote.h (fids for nodes), ops_*.cc (the FUSE low-level operations by kind)
 // and this entry point, which mounts and runs the multi-threaded session
 // loop until unmounted or signalled.
 #pragma once

@@ -35,18 +35,19 @@ std::vector<std::string> SplitPath(const std::string& path) {
 
 NodeTable::NodeTable() {
   // The root is never forgotten and is always "".
-  nodes_[kRootNode] = Node{0, 1, {""}};
+  nodes_[kRootNode] = Node{0, 1, {""}, {}};
   by_path_[""] = kRootNode;
 }
 
 uint64_t NodeTable::Remember(const std::string& path, uint64_t qid_path) {
+  std::vector<FidRef> dropped;
   std::lock_guard<std::mutex> lock(mu_);
   if (path.empty()) return kRootNode;
   // Another file may have taken this name since (replaced by another client).
   auto old = by_path_.find(path);
   if (old != by_path_.end()) {
     auto n = nodes_.find(old->second);
-    if (n != nodes_.end() && n->second.qid_path != qid_path) DropPathLocked(path);
+    if (n != nodes_.end() && n->second.qid_path != qid_path) DropPathLocked(path, &dropped);
   }
   uint64_t id;
   auto q = by_qid_.find(qid_path);
@@ -54,7 +55,7 @@ uint64_t NodeTable::Remember(const std::string& path, uint64_t qid_path) {
     id = q->second;
   } else {
     id = next_id_++;
-    nodes_[id] = Node{qid_path, 0, {}};
+    nodes_[id] = Node{qid_path, 0, {}, {}};
     by_qid_[qid_path] = id;
   }
   Node& node = nodes_[id];
@@ -72,6 +73,7 @@ uint64_t NodeTable::Remember(const std::string& path, uint64_t qid_path) {
 }
 
 void NodeTable::Forget(uint64_t id, uint64_t n) {
+  std::vector<FidRef> dropped;
   std::lock_guard<std::mutex> lock(mu_);
   if (id == kRootNode) return;
   auto it = nodes_.find(id);
@@ -85,6 +87,7 @@ void NodeTable::Forget(uint64_t id, uint64_t n) {
   }
   auto q = by_qid_.find(node.qid_path);
   if (q != by_qid_.end() && q->second == id) by_qid_.erase(q);
+  TakeFidsLocked(node, &dropped);
   nodes_.erase(it);
 }
 
@@ -101,24 +104,35 @@ Result<std::string> NodeTable::ChildPath(uint64_t parent, const std::string& nam
   return JoinPath(dir, name);
 }
 
-void NodeTable::DropPathLocked(const std::string& path) {
+void NodeTable::DropPathLocked(const std::string& path, std::vector<FidRef>* dropped) {
   auto bp = by_path_.find(path);
   if (bp == by_path_.end()) return;
   auto n = nodes_.find(bp->second);
-  if (n != nodes_.end()) std::erase(n->second.paths, path);
+  if (n != nodes_.end()) {
+    std::erase(n->second.paths, path);
+    TakeFidsLocked(n->second, dropped);
+  }
   by_path_.erase(bp);
 }
 
+void NodeTable::TakeFidsLocked(Node& node, std::vector<FidRef>* dropped) {
+  kept_ -= node.fids.size();
+  for (auto& f : node.fids) dropped->push_back(std::move(f));
+  node.fids.clear();
+}
+
 void NodeTable::Unlinked(const std::string& path) {
+  std::vector<FidRef> dropped;
   std::lock_guard<std::mutex> lock(mu_);
-  DropPathLocked(path);
+  DropPathLocked(path, &dropped);
 }
 
 void NodeTable::Renamed(const std::string& from, const std::string& to) {
+  std::vector<FidRef> dropped;
   std::lock_guard<std::mutex> lock(mu_);
   if (from == to) return;
   // Whatever `to` named is gone (an empty directory at most, so no children).
-  DropPathLocked(to);
+  DropPathLocked(to, &dropped);
   std::vector<std::pair<std::string, uint64_t>> moved;
   for (auto it = by_path_.begin(); it != by_path_.end();) {
     if (Under(it->first, from) && !it->first.empty()) {
@@ -135,8 +149,69 @@ void NodeTable::Renamed(const std::string& from, const std::string& to) {
     for (auto& p : n->second.paths) {
       if (p == old_path) p = new_path;
     }
+    TakeFidsLocked(n->second, &dropped);
     by_path_[new_path] = id;
   }
+}
+
+FidRef NodeTable::FindFidLocked(const Node& node, uint32_t uid, uint64_t generation) {
+  for (const auto& f : node.fids) {
+    if (f->uid() == uid && f->generation() == generation) return f;
+  }
+  return nullptr;
+}
+
+FidRef NodeTable::KeptFid(uint64_t node, uint32_t uid, uint64_t generation) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = nodes_.find(node);
+  if (it == nodes_.end()) return nullptr;
+  return FindFidLocked(it->second, uid, generation);
+}
+
+FidRef NodeTable::KeptFidByQid(uint64_t qid_path, uint32_t uid, uint64_t generation) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto q = by_qid_.find(qid_path);
+  if (q == by_qid_.end()) return nullptr;
+  auto it = nodes_.find(q->second);
+  if (it == nodes_.end()) return nullptr;
+  return FindFidLocked(it->second, uid, generation);
+}
+
+void NodeTable::KeepFid(uint64_t node, FidRef fid) {
+  std::vector<FidRef> dropped;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = nodes_.find(node);
+  if (it == nodes_.end() || node == kRootNode) return;
+  auto& fids = it->second.fids;
+  // Fids of an older connection are dead weight.
+  for (auto f = fids.begin(); f != fids.end();) {
+    if ((*f)->generation() != fid->generation()) {
+      dropped.push_back(std::move(*f));
+      f = fids.erase(f);
+      kept_--;
+    } else if ((*f)->uid() == fid->uid()) {
+      return;
+    } else {
+      ++f;
+    }
+  }
+  if (kept_ >= kMaxKeptFids) return;
+  fids.push_back(std::move(fid));
+  kept_++;
+}
+
+size_t NodeTable::kept_fids() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return kept_;
+}
+
+std::optional<NodeTable::Known> NodeTable::NodeAt(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto bp = by_path_.find(path);
+  if (bp == by_path_.end()) return std::nullopt;
+  auto it = nodes_.find(bp->second);
+  if (it == nodes_.end()) return std::nullopt;
+  return Known{bp->second, it->second.qid_path};
 }
 
 }  // namespace zerofs::mount

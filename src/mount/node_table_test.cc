@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace zerofs::mount {
 namespace {
 
@@ -66,6 +68,74 @@ TEST(NodeTableTest, ANameTakenByAnotherFileMovesToIt) {
 TEST(NodeTableTest, SplitPath) {
   EXPECT_TRUE(SplitPath("").empty());
   EXPECT_EQ(SplitPath("a/b/c"), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+// Kept fids (fid caching). A CachedFid without a client clunks nothing.
+FidRef TestFid(uint64_t generation, uint32_t uid, uint32_t fid) {
+  return std::make_shared<CachedFid>(std::weak_ptr<ninep::Client>(), generation, uid, fid);
+}
+
+TEST(NodeTableTest, KeptFidsArePerUidAndGeneration) {
+  NodeTable t;
+  uint64_t a = t.Remember("a", 7);
+  t.KeepFid(a, TestFid(1, 1000, 11));
+  t.KeepFid(a, TestFid(1, 1000, 12));  // one per uid: the first stays
+  t.KeepFid(a, TestFid(1, 0, 13));
+  EXPECT_EQ(t.KeptFid(a, 1000, 1)->fid(), 11u);
+  EXPECT_EQ(t.KeptFid(a, 0, 1)->fid(), 13u);
+  EXPECT_EQ(t.KeptFidByQid(7, 1000, 1)->fid(), 11u);
+  EXPECT_EQ(t.KeptFid(a, 1001, 1), nullptr);
+  EXPECT_EQ(t.kept_fids(), 2u);
+  // A reconnect (generation 2): the old fids are ignored, then replaced.
+  EXPECT_EQ(t.KeptFid(a, 1000, 2), nullptr);
+  t.KeepFid(a, TestFid(2, 1000, 21));
+  EXPECT_EQ(t.KeptFid(a, 1000, 2)->fid(), 21u);
+  EXPECT_EQ(t.kept_fids(), 1u);
+  // Unknown nodes and the root keep nothing.
+  t.KeepFid(999, TestFid(2, 0, 30));
+  t.KeepFid(kRootNode, TestFid(2, 0, 31));
+  EXPECT_EQ(t.kept_fids(), 1u);
+}
+
+TEST(NodeTableTest, ForgetUnlinkAndRenameDropKeptFids) {
+  NodeTable t;
+  uint64_t f = t.Remember("f", 1);
+  uint64_t d = t.Remember("d", 2);
+  uint64_t g = t.Remember("d/g", 3);
+  uint64_t h = t.Remember("h", 4);
+  uint64_t x = t.Remember("x", 5);
+  for (uint64_t n : {f, d, g, h, x}) t.KeepFid(n, TestFid(1, 0, static_cast<uint32_t>(n)));
+  EXPECT_EQ(t.kept_fids(), 5u);
+
+  FidRef held = t.KeptFid(f, 0, 1);
+  t.Forget(f, 1);
+  EXPECT_EQ(t.KeptFid(f, 0, 1), nullptr);
+  EXPECT_EQ(held->fid(), static_cast<uint32_t>(f));  // still usable by its holder
+
+  t.Unlinked("h");
+  EXPECT_EQ(t.KeptFid(h, 0, 1), nullptr);
+
+  // The moved directory and everything below it are walked again by path;
+  // the replaced target's fid goes too.
+  uint64_t target = t.Remember("e", 6);
+  t.KeepFid(target, TestFid(1, 0, 6));
+  t.Renamed("d", "e");
+  EXPECT_EQ(t.KeptFid(d, 0, 1), nullptr);
+  EXPECT_EQ(t.KeptFid(g, 0, 1), nullptr);
+  EXPECT_EQ(t.KeptFid(target, 0, 1), nullptr);
+  EXPECT_NE(t.KeptFid(x, 0, 1), nullptr);
+  EXPECT_EQ(t.kept_fids(), 1u);
+  EXPECT_EQ(*t.PathOf(g), "e/g");
+}
+
+TEST(NodeTableTest, NodeAtNamesTheNodeOfAPath) {
+  NodeTable t;
+  uint64_t a = t.Remember("a", 9);
+  auto k = t.NodeAt("a");
+  ASSERT_TRUE(k.has_value());
+  EXPECT_EQ(k->node, a);
+  EXPECT_EQ(k->qid_path, 9u);
+  EXPECT_FALSE(t.NodeAt("b").has_value());
 }
 
 }  // namespace

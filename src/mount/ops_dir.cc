@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mount/attr.h"
 #include "mount/context.h"
 
 namespace zerofs::mount {
@@ -18,12 +19,11 @@ using ninep::Client;
 
 void Opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   MountContext& m = Ctx(req);
-  auto path = m.nodes.PathOf(ino);
-  if (!path.ok()) return ReplyError(req, path.error());
   uint32_t uid = CallerUid(req);
   uint32_t flags = O_RDONLY | O_DIRECTORY;
   auto h = m.conn.Run([&](const Link& link) -> Result<Handle*> {
-    ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *path));
+    ZFS_ASSIGN_OR_RETURN(FidRef node_fid, m.remote.NodeFid(link, uid, ino));
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, link.client->WalkNew(node_fid->fid(), {}));
     FidGuard guard(link.client.get(), fid);
     ZFS_RETURN_IF_ERROR(link.client->Lopen(fid, flags));
     return m.handles.Add(std::make_shared<Handle>(ino, uid, flags, link, guard.Release()));
@@ -61,6 +61,134 @@ void Readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_i
   fuse_reply_buf(req, buf.data(), used);
 }
 
+// One entry of a readdirplus reply: the dirent and, when it could be had,
+// the file's attributes and a fid walked to it.
+struct PlusEntry {
+  ninep::Dirent d;
+  bool have_attr = false;
+  ninep::Rgetattr attr;
+  FidRef fid;
+};
+
+bool IsDot(const std::string& n) { return n == "." || n == ".."; }
+
+// Fills in the attributes of `entries` (names in the directory `dfid`
+// names) with all walks in flight at once, then all Tgetattrs: two round
+// trips for the lot. Entries whose file has a kept fid need only the
+// Tgetattr. An entry that fails (removed meanwhile) stays without
+// attributes; only a broken connection is an error.
+Status StatEntries(MountContext& m, const Link& link, uint32_t uid, uint32_t dfid,
+                   std::vector<PlusEntry>* entries) {
+  Client& c = *link.client;
+  std::vector<ninep::TMessage> walks;
+  std::vector<size_t> walked;  // entries index of each walk
+  std::vector<uint32_t> newfids;
+  for (size_t i = 0; i < entries->size(); i++) {
+    PlusEntry& e = (*entries)[i];
+    if (IsDot(e.d.name)) continue;
+    e.fid = m.nodes.KeptFidByQid(e.d.qid.path, uid, link.generation);
+    if (e.fid) continue;
+    uint32_t nf = c.AllocFid();
+    walks.push_back(ninep::Twalk{dfid, nf, {e.d.name}});
+    walked.push_back(i);
+    newfids.push_back(nf);
+  }
+  auto wr = c.RpcMany(walks);
+  bool broken = false;
+  for (size_t k = 0; k < wr.size(); k++) {
+    auto r = Client::As<ninep::Rwalk>(std::move(wr[k]));
+    if (r.ok() && r->qids.size() == 1) {
+      (*entries)[walked[k]].fid = Remote::Own(link, uid, newfids[k]);
+    } else {
+      c.FreeFid(newfids[k]);
+      if (!r.ok() && r.error().sys_errno() == ECONNRESET) broken = true;
+    }
+  }
+  if (broken) return Error::Posix(ECONNRESET);
+  std::vector<ninep::TMessage> stats;
+  std::vector<size_t> statted;
+  for (size_t i = 0; i < entries->size(); i++) {
+    if (!(*entries)[i].fid) continue;
+    stats.push_back(ninep::Tgetattr{(*entries)[i].fid->fid(), ninep::kGetattrBasic});
+    statted.push_back(i);
+  }
+  auto gr = c.RpcMany(stats);
+  for (size_t k = 0; k < gr.size(); k++) {
+    PlusEntry& e = (*entries)[statted[k]];
+    auto a = Client::As<ninep::Rgetattr>(std::move(gr[k]));
+    if (a.ok()) {
+      e.attr = std::move(*a);
+      e.have_attr = true;
+    } else {
+      e.fid.reset();
+      if (a.error().sys_errno() == ECONNRESET) broken = true;
+    }
+  }
+  if (broken) return Error::Posix(ECONNRESET);
+  return OkStatus();
+}
+
+// Readdir with the attributes of each entry, so that a directory walk
+// (`ls -l`, find, du) does not send a lookup per entry. Each entry given
+// with attributes counts as a lookup of its node ("." and ".." never: the
+// kernel does not take them).
+void Readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  uint32_t uid = CallerUid(req);
+  // A 9P dirent is about a sixth of a FUSE direntplus: read about what fits.
+  size_t want = std::max<size_t>(size / 2, 1024);
+  uint32_t count =
+      static_cast<uint32_t>(std::min<size_t>(want, m.conn.msize() - ninep::kIoHeaderSize));
+  auto dir = m.nodes.PathOf(ino);
+  auto entries = m.conn.Run([&](const Link& link) -> Result<std::vector<PlusEntry>> {
+    ZFS_ASSIGN_OR_RETURN(uint32_t hfid, HandleOf(fi)->Fid(m.remote, link));
+    ZFS_ASSIGN_OR_RETURN(auto ds, link.client->Readdir(hfid, static_cast<uint64_t>(off), count));
+    std::vector<PlusEntry> out;
+    size_t used = 0;
+    for (auto& d : ds) {
+      size_t need = fuse_add_direntry_plus(req, nullptr, 0, d.name.c_str(), nullptr, 0);
+      if (used + need > size) break;
+      used += need;
+      out.emplace_back();
+      out.back().d = std::move(d);
+    }
+    // A directory with no name left: entries without attributes.
+    if (!dir.ok()) return out;
+    ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, ino));
+    ZFS_RETURN_IF_ERROR(StatEntries(m, link, uid, dfid->fid(), &out));
+    return out;
+  });
+  if (!entries.ok()) return ReplyError(req, entries.error());
+  std::vector<char> buf(size);
+  size_t used = 0;
+  std::vector<uint64_t> counted;
+  for (PlusEntry& pe : *entries) {
+    fuse_entry_param e{};
+    if (pe.have_attr) {
+      e.ino = m.nodes.Remember(JoinPath(*dir, pe.d.name), pe.attr.qid.path);
+      m.nodes.KeepFid(e.ino, pe.fid);
+      e.attr = ToStat(pe.attr);
+      e.attr_timeout = m.options.attr_timeout;
+      e.entry_timeout = m.options.entry_timeout;
+    } else {
+      // ino 0: a plain entry, the kernel looks it up if it needs it.
+      e.attr.st_ino = pe.d.qid.path;
+      e.attr.st_mode = static_cast<mode_t>(pe.d.type) << 12;
+    }
+    size_t need = fuse_add_direntry_plus(req, buf.data() + used, size - used, pe.d.name.c_str(), &e,
+                                         static_cast<off_t>(pe.d.offset));
+    if (need > size - used) {
+      if (e.ino != 0) m.nodes.Forget(e.ino, 1);
+      break;
+    }
+    used += need;
+    if (e.ino != 0) counted.push_back(e.ino);
+  }
+  if (fuse_reply_buf(req, buf.data(), used) != 0) {
+    for (uint64_t n : counted) m.nodes.Forget(n, 1);
+  }
+}
+
 void Releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   MountContext& m = Ctx(req);
   auto owned = m.handles.Remove(HandleOf(fi));
@@ -79,8 +207,11 @@ void Fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi) 
 
 void Statfs(fuse_req_t req, fuse_ino_t ino) {
   MountContext& m = Ctx(req);
-  auto s =
-      m.remote.AtPath(CallerUid(req), "", [](Client& c, uint32_t fid) { return c.Statfs(fid); });
+  uint32_t uid = CallerUid(req);
+  auto s = m.conn.Run([&](const Link& link) -> Result<ninep::Rstatfs> {
+    ZFS_ASSIGN_OR_RETURN(uint32_t root, m.conn.Root(link, uid));
+    return link.client->Statfs(root);
+  });
   if (!s.ok()) return ReplyError(req, s.error());
   struct statvfs v {};
   v.f_bsize = s->bsize;
@@ -101,6 +232,7 @@ void Statfs(fuse_req_t req, fuse_ino_t ino) {
 void AddDirOps(fuse_lowlevel_ops* ops) {
   ops->opendir = Opendir;
   ops->readdir = Readdir;
+  ops->readdirplus = Readdirplus;
   ops->releasedir = Releasedir;
   ops->fsyncdir = Fsyncdir;
   ops->statfs = Statfs;

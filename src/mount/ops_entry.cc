@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "mount/attr.h"
 #include "mount/context.h"
@@ -16,22 +17,59 @@ namespace {
 using ninep::Client;
 using ninep::Rgetattr;
 
+// An entry to answer with: the file's attributes and, to keep for its node,
+// a fid walked to it (null if none).
+struct Entry {
+  Rgetattr attr;
+  FidRef fid;
+};
+
 // Counts a kernel reference to the file at `path` and answers the lookup.
-void ReplyEntry(fuse_req_t req, const std::string& path, const Rgetattr& a) {
+void ReplyEntry(fuse_req_t req, const std::string& path, const Entry& entry) {
   MountContext& m = Ctx(req);
   fuse_entry_param e{};
-  e.ino = m.nodes.Remember(path, a.qid.path);
-  e.attr = ToStat(a);
+  e.ino = m.nodes.Remember(path, entry.attr.qid.path);
+  if (entry.fid) m.nodes.KeepFid(e.ino, entry.fid);
+  e.attr = ToStat(entry.attr);
   e.attr_timeout = m.options.attr_timeout;
   e.entry_timeout = m.options.entry_timeout;
   if (fuse_reply_entry(req, &e) != 0) m.nodes.Forget(e.ino, 1);
 }
 
-// Attributes of entry `name` of the directory open as `dfid`.
-Result<Rgetattr> StatChild(Client& c, uint32_t dfid, const std::string& name) {
-  ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dfid, {name}));
-  FidGuard guard(&c, fid);
-  return c.Getattr(fid, ninep::kGetattrBasic);
+// Entry `name` of the directory `dfid` names: a walk, then Tgetattr of the
+// new fid. When the name is known to belong to a node with a kept fid, that
+// fid's Tgetattr goes out with the walk, and a walk finding the same file
+// makes the lookup one round trip.
+Result<Entry> WalkChild(MountContext& m, const Link& link, uint32_t uid, uint32_t dfid,
+                        const std::string& name, const std::string& path) {
+  Client& c = *link.client;
+  FidRef known_fid;
+  uint64_t known_qid = 0;
+  if (auto known = m.nodes.NodeAt(path)) {
+    known_fid = m.nodes.KeptFid(known->node, uid, link.generation);
+    known_qid = known->qid_path;
+  }
+  uint32_t newfid = c.AllocFid();
+  std::vector<ninep::TMessage> msgs{ninep::Twalk{dfid, newfid, {name}}};
+  if (known_fid) msgs.push_back(ninep::Tgetattr{known_fid->fid(), ninep::kGetattrBasic});
+  auto replies = c.RpcMany(msgs);
+  auto walked = Client::As<ninep::Rwalk>(std::move(replies[0]));
+  if (!walked.ok() || walked->qids.size() != 1) {
+    c.FreeFid(newfid);
+    if (!walked.ok()) return walked.error();
+    return Error::Posix(ENOENT);
+  }
+  Entry e{{}, Remote::Own(link, uid, newfid)};
+  if (known_fid && walked->qids[0].path == known_qid) {
+    auto a = Client::As<Rgetattr>(std::move(replies[1]));
+    if (a.ok()) {
+      // The node keeps its fid; the new one is clunked.
+      e.attr = std::move(*a);
+      return e;
+    }
+  }
+  ZFS_ASSIGN_OR_RETURN(e.attr, c.Getattr(newfid, ninep::kGetattrBasic));
+  return e;
 }
 
 void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
@@ -39,11 +77,14 @@ void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   MountContext& m = Ctx(req);
   auto path = m.nodes.ChildPath(parent, name);
   if (!path.ok()) return ReplyError(req, path.error());
-  auto a = m.remote.AtPath(CallerUid(req), *path, [](Client& c, uint32_t fid) {
-    return c.Getattr(fid, ninep::kGetattrBasic);
+  uint32_t uid = CallerUid(req);
+  std::string child = name;
+  auto e = m.conn.Run([&](const Link& link) -> Result<Entry> {
+    ZFS_ASSIGN_OR_RETURN(FidRef dir, m.remote.NodeFid(link, uid, parent));
+    return WalkChild(m, link, uid, dir->fid(), child, *path);
   });
-  if (!a.ok()) return ReplyError(req, a.error());
-  ReplyEntry(req, *path, *a);
+  if (!e.ok()) return ReplyError(req, e.error());
+  ReplyEntry(req, *path, *e);
 }
 
 void Forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
@@ -103,12 +144,15 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
   auto dir = m.nodes.PathOf(parent);
   if (!dir.ok()) return ReplyError(req, dir.error());
   std::string child = name;
-  auto a = m.remote.AtPath(CallerUid(req), *dir, [&](Client& c, uint32_t dfid) -> Result<Rgetattr> {
-    ZFS_RETURN_IF_ERROR(make(c, dfid));
-    return StatChild(c, dfid, child);
+  std::string path = JoinPath(*dir, child);
+  uint32_t uid = CallerUid(req);
+  auto e = m.conn.Run([&](const Link& link) -> Result<Entry> {
+    ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, parent));
+    ZFS_RETURN_IF_ERROR(make(*link.client, dfid->fid()));
+    return WalkChild(m, link, uid, dfid->fid(), child, path);
   });
-  if (!a.ok()) return ReplyError(req, a.error());
-  ReplyEntry(req, JoinPath(*dir, child), *a);
+  if (!e.ok()) return ReplyError(req, e.error());
+  ReplyEntry(req, path, *e);
 }
 
 void Mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
@@ -146,15 +190,13 @@ void MakeLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* 
   std::string name = newname;
   auto a = m.conn.Run([&](const Link& link) -> Result<Rgetattr> {
     Client& c = *link.client;
-    ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *from));
-    FidGuard file(&c, fid);
-    ZFS_ASSIGN_OR_RETURN(uint32_t dfid, m.remote.WalkPath(link, uid, *dir));
-    FidGuard d(&c, dfid);
-    ZFS_RETURN_IF_ERROR(c.Link(dfid, fid, name));
-    return c.Getattr(fid, ninep::kGetattrBasic);
+    ZFS_ASSIGN_OR_RETURN(FidRef fid, m.remote.NodeFid(link, uid, ino));
+    ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, newparent));
+    ZFS_RETURN_IF_ERROR(c.Link(dfid->fid(), fid->fid(), name));
+    return c.Getattr(fid->fid(), ninep::kGetattrBasic);
   });
   if (!a.ok()) return ReplyError(req, a.error());
-  ReplyEntry(req, JoinPath(*dir, name), *a);
+  ReplyEntry(req, JoinPath(*dir, name), Entry{*a, nullptr});
 }
 
 void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags) {
@@ -163,7 +205,11 @@ void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags)
   auto dir = m.nodes.PathOf(parent);
   if (!dir.ok()) return ReplyError(req, dir.error());
   std::string child = name;
-  Status s = m.remote.AtPath(CallerUid(req), *dir, [&](Client& c, uint32_t dfid) -> Status {
+  uint32_t uid = CallerUid(req);
+  Status s = m.conn.Run([&](const Link& link) -> Status {
+    Client& c = *link.client;
+    ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
+    uint32_t dfid = dir_fid->fid();
     Status st = c.Unlinkat(dfid, child, flags);
     if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
     // Servers without Tunlinkat (diod): Tremove of the walked file.
@@ -194,10 +240,9 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   std::string old_name = name, new_name = newname;
   Status s = m.conn.Run([&](const Link& link) -> Status {
     Client& c = *link.client;
-    ZFS_ASSIGN_OR_RETURN(uint32_t ofid, m.remote.WalkPath(link, uid, *from_dir));
-    FidGuard o(&c, ofid);
-    ZFS_ASSIGN_OR_RETURN(uint32_t nfid, m.remote.WalkPath(link, uid, *to_dir));
-    FidGuard n(&c, nfid);
+    ZFS_ASSIGN_OR_RETURN(FidRef odir, m.remote.NodeFid(link, uid, parent));
+    ZFS_ASSIGN_OR_RETURN(FidRef ndir, m.remote.NodeFid(link, uid, newparent));
+    uint32_t ofid = odir->fid(), nfid = ndir->fid();
     Status st = c.Renameat(ofid, old_name, nfid, new_name);
     if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
     // Servers without Trenameat (diod): Trename of the walked file.

@@ -36,13 +36,13 @@ void SetOpenFlags(const MountContext& m, fuse_file_info* fi) {
 
 void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   MountContext& m = Ctx(req);
-  auto path = m.nodes.PathOf(ino);
-  if (!path.ok()) return ReplyError(req, path.error());
   uint32_t uid = CallerUid(req);
   uint32_t flags = ServerFlags(m, fi->flags, true);
   auto open = [&](uint32_t f) {
     return m.conn.Run([&](const Link& link) -> Result<Handle*> {
-      ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *path));
+      // Tlopen changes what a fid is: open a clone of the node's.
+      ZFS_ASSIGN_OR_RETURN(FidRef node_fid, m.remote.NodeFid(link, uid, ino));
+      ZFS_ASSIGN_OR_RETURN(uint32_t fid, link.client->WalkNew(node_fid->fid(), {}));
       FidGuard guard(link.client.get(), fid);
       ZFS_RETURN_IF_ERROR(link.client->Lopen(fid, f));
       return m.handles.Add(std::make_shared<Handle>(ino, uid, f, link, guard.Release()));
@@ -72,12 +72,25 @@ void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fu
   fuse_entry_param e{};
   auto h = m.conn.Run([&](const Link& link) -> Result<Handle*> {
     Client& c = *link.client;
-    ZFS_ASSIGN_OR_RETURN(uint32_t fid, m.remote.WalkPath(link, uid, *dir));
+    ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dir_fid->fid(), {}));
     FidGuard guard(&c, fid);
     // Tlcreate turns the directory fid into the new file's open fid.
     ZFS_RETURN_IF_ERROR(c.Lcreate(fid, child, flags, mode & 07777, gid));
-    ZFS_ASSIGN_OR_RETURN(ninep::Rgetattr a, c.Getattr(fid, ninep::kGetattrBasic));
+    // The attributes, and an unopened fid for the new node, in one round trip.
+    uint32_t node_fid = c.AllocFid();
+    auto replies = c.RpcMany({ninep::Tgetattr{fid, ninep::kGetattrBasic},
+                              ninep::Twalk{dir_fid->fid(), node_fid, {child}}});
+    auto walked = Client::As<ninep::Rwalk>(std::move(replies[1]));
+    FidRef kept;
+    if (walked.ok() && walked->qids.size() == 1) {
+      kept = Remote::Own(link, uid, node_fid);
+    } else {
+      c.FreeFid(node_fid);
+    }
+    ZFS_ASSIGN_OR_RETURN(ninep::Rgetattr a, Client::As<ninep::Rgetattr>(std::move(replies[0])));
     e.ino = m.nodes.Remember(path, a.qid.path);
+    if (kept && walked->qids[0].path == a.qid.path) m.nodes.KeepFid(e.ino, kept);
     e.attr = ToStat(a);
     return m.handles.Add(std::make_shared<Handle>(e.ino, uid, flags, link, guard.Release()));
   });

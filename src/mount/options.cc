@@ -58,6 +58,10 @@ Status ApplyMountOption(std::string_view item, MountOptions* o) {
     o->writeback_cache = true;
   } else if (key == "no_writeback_cache") {
     o->writeback_cache = false;
+  } else if (key == "readdirplus") {
+    o->readdirplus = true;
+  } else if (key == "no_readdirplus") {
+    o->readdirplus = false;
   } else if (key == "ro") {
     o->read_only = true;
   } else if (key == "rw") {

@@ -20,6 +20,7 @@ struct MountOptions {
   double entry_timeout = 1.0;             // seconds the kernel may cache a name lookup
   double attr_timeout = 1.0;              // seconds the kernel may cache attributes
   bool writeback_cache = true;            // kernel write-back cache (FUSE_CAP_WRITEBACK_CACHE)
+  bool readdirplus = true;                // entries with attributes (FUSE_CAP_READDIRPLUS)
   uint32_t msize = (1u << 20) + 4096;     // asked for in Tversion: 1 MiB I/O plus headers
   double reconnect_timeout = 60;          // seconds a call waits for the server to come back
   unsigned max_threads = 16;              // FUSE worker threads
@@ -28,8 +29,8 @@ struct MountOptions {
 
 // Applies one `-o` item. Items this client understands (entry_timeout=,
 // attr_timeout=, msize=, reconnect_timeout=, aname=, writeback_cache, no_writeback_cache,
-// ro) change `o`; anything else is kept for libfuse (allow_other, fsname=...),
-// which rejects what it does not know.
+// readdirplus, no_readdirplus, ro) change `o`; anything else is kept for libfuse (allow_other,
+// fsname=...), which rejects what it does not know.
 Status ApplyMountOption(std::string_view item, MountOptions* o);
 
 // Splits a comma-separated `-o` argument and applies each item.

@@ -18,6 +18,16 @@ TEST(MountOptionsTest, OwnOptionsAreTakenAndTheRestGoToFuse) {
   EXPECT_EQ(o.fuse_options, std::vector<std::string>{"allow_other"});
 }
 
+TEST(MountOptionsTest, ReaddirplusIsOnUnlessTurnedOff) {
+  MountOptions o;
+  EXPECT_TRUE(o.readdirplus);
+  ASSERT_TRUE(ApplyMountOptionList("no_readdirplus", &o).ok());
+  EXPECT_FALSE(o.readdirplus);
+  ASSERT_TRUE(ApplyMountOptionList("readdirplus", &o).ok());
+  EXPECT_TRUE(o.readdirplus);
+  EXPECT_TRUE(o.fuse_options.empty());
+}
+
 TEST(MountOptionsTest, BadValuesAreNamed) {
   MountOptions o;
   auto s = ApplyMountOption("entry_timeout=soon", &o);

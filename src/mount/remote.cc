@@ -30,4 +30,17 @@ Result<uint32_t> Remote::WalkPath(const Link& link, uint32_t uid, const std::str
   return fid;
 }
 
+Result<FidRef> Remote::NodeFid(const Link& link, uint32_t uid, uint64_t node) {
+  if (node == kRootNode) {
+    ZFS_ASSIGN_OR_RETURN(uint32_t root, conn_->Root(link, uid));
+    return std::make_shared<CachedFid>(link.client, link.generation, uid, root, false);
+  }
+  if (FidRef kept = nodes_->KeptFid(node, uid, link.generation)) return kept;
+  ZFS_ASSIGN_OR_RETURN(std::string path, nodes_->PathOf(node));
+  ZFS_ASSIGN_OR_RETURN(uint32_t fid, WalkPath(link, uid, path));
+  FidRef ref = Own(link, uid, fid);
+  nodes_->KeepFid(node, ref);
+  return ref;
+}
+
 }  // namespace zerofs::mount

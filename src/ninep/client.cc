@@ -19,6 +19,7 @@ namespace zerofs::ninep {
 class Client::Call {
  public:
   uint16_t tag = 0;
+  uint32_t free_fid = kNoFid;           // freed when the reply comes (ClunkNoWait)
   bool done = false;                    // guarded by Client::mu_
   std::optional<Result<Reply>> result;  // guarded by Client::mu_
   std::condition_variable cv;
@@ -160,6 +161,7 @@ void Client::ReaderLoop() {
     if (it == pending_.end()) continue;  // a reply to a flushed call: dropped
     auto call = it->second;
     pending_.erase(it);
+    if (call->free_fid != kNoFid) fids_in_use_.erase(call->free_fid);
     if (decoded.ok()) {
       call->result = Reply{std::move(owned), std::move(decoded->msg)};
     } else {
@@ -200,7 +202,12 @@ Status Client::SendFrame(const std::string& frame) {
 }
 
 Result<std::shared_ptr<Client::Call>> Client::Start(const TMessage& msg) {
+  return StartCall(msg, kNoFid);
+}
+
+Result<std::shared_ptr<Client::Call>> Client::StartCall(const TMessage& msg, uint32_t free_fid) {
   auto call = std::make_shared<Call>();
+  call->free_fid = free_fid;
   {
     std::unique_lock<std::mutex> lock(mu_);
     tag_cv_.wait(lock, [&] { return dead_ || tags_in_use_.size() < kNoTag; });
@@ -224,6 +231,27 @@ Result<Reply> Client::Wait(const std::shared_ptr<Call>& call) {
 Result<Reply> Client::Rpc(const TMessage& msg) {
   ZFS_ASSIGN_OR_RETURN(auto call, Start(msg));
   return Wait(call);
+}
+
+std::vector<Result<Reply>> Client::RpcMany(const std::vector<TMessage>& msgs) {
+  std::vector<Result<std::shared_ptr<Call>>> calls;
+  calls.reserve(msgs.size());
+  for (const auto& msg : msgs) calls.push_back(Start(msg));
+  std::vector<Result<Reply>> out;
+  out.reserve(msgs.size());
+  for (auto& call : calls) {
+    if (call.ok()) {
+      out.push_back(Wait(*call));
+    } else {
+      out.push_back(call.error());
+    }
+  }
+  return out;
+}
+
+void Client::ClunkNoWait(uint32_t fid) {
+  // A dead connection forgot its fids; a failed send kills the connection.
+  if (!StartCall(Tclunk{fid}, fid).ok()) FreeFid(fid);
 }
 
 uint16_t Client::TagOf(const std::shared_ptr<Call>& call) const { return call->tag; }

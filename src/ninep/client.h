@@ -13,6 +13,7 @@
 // either way).
 #pragma once
 
+#include <cerrno>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -115,6 +116,17 @@ class Client {
   Status Flush(const std::shared_ptr<Call>& call);
   // Start + Wait.
   Result<Reply> Rpc(const TMessage& msg);
+  // Sends every message before waiting for any reply, so that independent
+  // calls cost one round trip together; the results in the same order. The
+  // server may run them in any order: none may depend on another.
+  std::vector<Result<Reply>> RpcMany(const std::vector<TMessage>& msgs);
+  // Tclunk without waiting for Rclunk. The fid number is handed out again
+  // only once the reply came (the server runs requests concurrently, so a
+  // reuse could overtake the clunk).
+  void ClunkNoWait(uint32_t fid);
+  // `reply` as an `R` (Rlerror -> its errno, another type -> EPROTO).
+  template <typename R>
+  static Result<R> As(Result<Reply> reply);
   uint16_t TagOf(const std::shared_ptr<Call>& call) const;
 
   // Closes the connection; pending and later calls fail with ECONNRESET.
@@ -126,6 +138,8 @@ class Client {
   void ReaderLoop();
   void FailAll();
   void FreeTagLocked(uint16_t tag);
+  // Start; the reply (whenever it comes) frees `free_fid` unless it is kNoFid.
+  Result<std::shared_ptr<Call>> StartCall(const TMessage& msg, uint32_t free_fid);
   Status SendFrame(const std::string& frame);
   // Rpc, then the reply as `R` (Rlerror -> its errno, else EPROTO).
   template <typename R>
@@ -146,5 +160,14 @@ class Client {
   uint32_t next_fid_ = 1;                              // guarded by mu_
   std::set<uint32_t> fids_in_use_;                     // guarded by mu_
 };
+
+template <typename R>
+Result<R> Client::As(Result<Reply> reply) {
+  if (!reply.ok()) return reply.error();
+  if (auto* e = std::get_if<Rlerror>(&reply->msg)) return Error::Posix(static_cast<int>(e->ecode));
+  if (auto* r = std::get_if<R>(&reply->msg)) return std::move(*r);
+  return Error::Posix(EPROTO, std::string("unexpected reply ") +
+                                  MsgTypeName(static_cast<uint8_t>(TypeOf(reply->msg))));
+}
 
 }  // namespace zerofs::ninep

@@ -19,11 +19,7 @@ Status CheckName(std::string_view s) {
 
 template <typename R>
 Result<R> Client::Expect(const TMessage& msg) {
-  ZFS_ASSIGN_OR_RETURN(Reply reply, Rpc(msg));
-  if (auto* e = std::get_if<Rlerror>(&reply.msg)) return Error::Posix(static_cast<int>(e->ecode));
-  if (auto* r = std::get_if<R>(&reply.msg)) return std::move(*r);
-  return Error::Posix(EPROTO, std::string("unexpected reply ") +
-                                  MsgTypeName(static_cast<uint8_t>(TypeOf(reply.msg))));
+  return As<R>(Rpc(msg));
 }
 
 Result<Qid> Client::Attach(uint32_t fid, std::string_view uname, uint32_t n_uname,
