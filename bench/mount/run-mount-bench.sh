@@ -6,7 +6,8 @@
 # prints both and their ratio. Everything is unmounted and stopped on exit.
 # Usage: bench/mount/run-mount-bench.sh [bench_dir options, e.g. --quick]
 # Environment: BUILD (build dir, default build/), ZEROFS, BENCH_DIR (binary
-# paths), MOUNT_OPTS (extra `zerofs mount -o` options for both mounts),
+# paths), MOUNT_BIN (the `zerofs mount` binary, default ZEROFS: to compare two
+# servers through one client), MOUNT_OPTS (extra `zerofs mount -o` options for both mounts),
 # BENCH_KEEP=1 keeps the temp dir (logs, raw results).
 # Needs: root, /dev/fuse, fuse3, diod; `ninja -C build zerofs bench_dir`.
 set -euo pipefail
@@ -14,6 +15,7 @@ set -euo pipefail
 bench_name=mount
 source "$(dirname "$0")/../lib/peer-lib.sh"
 BENCH_DIR=${BENCH_DIR:-$BUILD/bench/dir/bench_dir}
+MOUNT_BIN=${MOUNT_BIN:-$ZEROFS}
 [ -x "$BENCH_DIR" ] || bfail "no $BENCH_DIR (ninja -C $BUILD bench_dir zerofs)"
 [ "$(id -u)" = 0 ] || bfail "run as root (FUSE mounts, diod)"
 command -v diod >/dev/null || bfail "needs diod (Debian diod)"
@@ -35,7 +37,7 @@ fuse_mount() {
   mkdir -p "$mnt"
   local args=()
   [ -n "$opts" ] && args=(-o "$opts")
-  "$ZEROFS" mount -f "${args[@]}" "$addr" "$mnt" >"$BTMP/$1.mount.log" 2>&1 &
+  "$MOUNT_BIN" mount -f "${args[@]}" "$addr" "$mnt" >"$BTMP/$1.mount.log" 2>&1 &
   MOUNT_PID=$!
   bench_pids+=("$MOUNT_PID")
   mounts+=("$mnt")

@@ -20,8 +20,9 @@ namespace zerofs::ninep {
 
 // One fs open reference (fs::FileSystem::Open), released when the last
 // holder drops it: an unlinked file that a fid has open keeps its data until
-// Tclunk. Release runs on whichever thread drops the last reference; the
-// session makes that a worker thread.
+// Tclunk. Release runs on whichever thread drops the last reference (it may
+// commit); the session keeps that off the I/O thread except in requests it
+// runs inline only when the connection is idle (placement.h).
 class OpenRef {
  public:
   OpenRef(fs::FileSystem* fs, fs::InodeId ino) : fs_(fs), ino_(ino) {}

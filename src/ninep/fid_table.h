@@ -1,5 +1,5 @@
 // The fids of one connection. Thread-safe: requests of a connection run
-// concurrently on worker threads. Fids are shared_ptrs so that a Tclunk
+// concurrently on its I/O thread and on worker threads. Fids are shared_ptrs so that a Tclunk
 // racing a Tread on the same fid cannot free it under the reader.
 //
 // Unknown fids answer EBADF (the Linux convention for a bad handle); a Twalk

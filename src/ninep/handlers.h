@@ -1,10 +1,13 @@
 // Message handlers: one overload of Handle() per T-message, grouped by
-// family in msg_*.cc. Handlers run on worker threads (they block in fs
-// calls), validate their input first, and return errors as values; Execute()
-// is the only place where an error becomes Rlerror (errors.h).
+// family in msg_*.cc. Handlers run on a connection's I/O thread or on a
+// worker, as placement.h decides; they validate their input first and
+// return errors as values; Execute() is the only place where an error
+// becomes Rlerror (errors.h).
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -25,15 +28,33 @@ struct RequestContext {
   FidTable* fids = nullptr;    // this connection's fids
   uint64_t session_id = 0;     // this connection, for LockTable
   uint32_t msize = 0;          // negotiated by Tversion
+  // Set on the I/O thread for Placement::kTryInline messages (Tread,
+  // Tclunk): a handler that would have to wait (object store, a commit)
+  // calls WouldBlock() instead, and the request goes to a worker.
+  bool cached_only = false;
+  bool would_block = false;
   // Owns the bytes an Rread's view points at until the reply is encoded.
   std::string scratch;
 
   uint32_t iounit() const { return msize - kIoHeaderSize; }
+  Error WouldBlock() {
+    would_block = true;
+    return Error::Posix(EAGAIN, "would block");
+  }
 };
 
-// Runs one request and returns its encoded reply frame (an Rlerror on
-// failure). Tversion and Tflush belong to the session and answer EPROTO here.
-std::string Execute(RequestContext& ctx, uint16_t tag, const TMessage& msg);
+// An encoded reply: `head`, then `tail` (Rread data, else empty), sent back
+// to back, so read data is not copied into the frame.
+struct EncodedReply {
+  std::string head;
+  std::string tail;
+  size_t size() const { return head.size() + tail.size(); }
+};
+
+// Runs one request and returns its encoded reply (an Rlerror on failure);
+// nullopt only when ctx.cached_only and the handler would block. Tversion
+// and Tflush belong to the session and answer EPROTO here.
+std::optional<EncodedReply> Execute(RequestContext& ctx, uint16_t tag, const TMessage& msg);
 
 // Result<RMessage> that converts from any R-message struct, so handlers can
 // `return Rlopen{...};`.

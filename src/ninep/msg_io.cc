@@ -1,10 +1,12 @@
 // Tread, Twrite, Tfsync. Reads and writes of an open fid use the permission
 // checked at Tlopen (IoCheck::kOpened), so a file opened for writing stays
-// writable after a chmod, as with a local file descriptor.
+// writable after a chmod, as with a local file descriptor. A Tread on the
+// I/O thread (cached_only) is answered only from the memory cache.
 #include <algorithm>
 #include <cerrno>
 
 #include "ninep/handlers.h"
+#include "ninep/placement.h"
 
 namespace zerofs::ninep {
 
@@ -34,6 +36,15 @@ HandlerResult Handle(RequestContext& c, const Tread& m) {
     if (fid->state != FidState::kOpened || !CanRead(fid->open_flags)) {
       return Error::Posix(EBADF, "Tread: fid not open for reading");
     }
+  }
+  if (c.cached_only) {
+    if (count > kMaxInlineRead) return c.WouldBlock();
+    ZFS_ASSIGN_OR_RETURN(
+        std::optional<fs::ReadResult> cached,
+        c.fs->TryReadCached(fid->cred, fid->ino, m.offset, count, fs::IoCheck::kOpened));
+    if (!cached) return c.WouldBlock();
+    c.scratch = std::move(cached->data);
+    return Rread{c.scratch};
   }
   ZFS_ASSIGN_OR_RETURN(fs::ReadResult r,
                        c.fs->Read(fid->cred, fid->ino, m.offset, count, fs::IoCheck::kOpened));

@@ -85,8 +85,19 @@ HandlerResult Handle(RequestContext& c, const Tlcreate& m) {
 }
 
 // The fid is gone whatever happens; an xattr fid's value is applied here and
-// its error (if any) answered.
+// its error (if any) answered. On the I/O thread (cached_only) only a fid
+// that holds no open file and no xattr value is clunked: releasing an open
+// file or applying the value may commit.
 HandlerResult Handle(RequestContext& c, const Tclunk& m) {
+  if (c.cached_only) {
+    ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
+    std::lock_guard<std::mutex> lock(fid->mu);
+    if (fid->open || fid->state == FidState::kXattrWrite) return c.WouldBlock();
+    // A Tlopen racing this clunk (a client bug) may still open it; the
+    // release then runs here, which is correct, only slower.
+    c.fids->Remove(m.fid).Ignore();
+    return Rclunk{};
+  }
   ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Remove(m.fid));
   std::lock_guard<std::mutex> lock(fid->mu);
   if (fid->state == FidState::kXattrWrite) ZFS_RETURN_IF_ERROR(CommitXattr(c, *fid));

@@ -1,10 +1,13 @@
 // The 9P2000.L server: StartNinepServer() listens on TCP addresses and/or a
 // Unix socket (net::Listener) and serves `fs` to every connection.
 //
-// Threads: a few I/O threads run the connections' coroutines (framing,
-// replies); every fs call runs on a pool of worker threads, so one slow
-// request (an object-store GET) never stalls the others. Requests on one
-// connection run concurrently and may complete out of order.
+// Threads (docs/protocol/9p2000l.md): each connection is read on one of
+// `io_threads` single-threaded io_contexts, which also answer the requests
+// served from metadata or the memory cache (placement.h); requests that may
+// wait on the object store run on a pool of `worker_threads`, so one slow
+// request (an object-store GET) never stalls the others. Whichever thread
+// finishes a request sends its reply; requests on one connection run
+// concurrently and may complete out of order.
 //
 // One LockTable (lock_table.h) is shared by every listener and connection of
 // a server.
@@ -30,8 +33,8 @@ constexpr uint32_t kMinMsize = 4096;
 struct NinepServerOptions {
   std::vector<config::ListenAddress> addresses;  // TCP; port 0 = any free port
   std::string unix_socket;                       // empty = none
-  int io_threads = 2;
-  int worker_threads = 16;  // threads running fs calls
+  int io_threads = 0;                            // 0: one per core, at least 2, at most 8
+  int worker_threads = 16;                       // threads running fs calls that may block
   uint32_t max_msize = kDefaultMaxMsize;
 };
 

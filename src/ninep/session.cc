@@ -1,11 +1,14 @@
 #include "ninep/session.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -15,7 +18,7 @@
 #include "base/coding.h"
 #include "net/run_blocking.h"
 #include "ninep/errors.h"
-#include "ninep/handlers.h"
+#include "ninep/placement.h"
 #include "ninep/server.h"
 
 namespace zerofs::ninep {
@@ -23,6 +26,11 @@ namespace zerofs::ninep {
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// Input buffer: one read brings every request the client has pipelined.
+// Frames larger than this are read straight into their own string.
+constexpr size_t kReadChunk = 256 * 1024;
+// Buffers per async write (what one writev takes).
+constexpr size_t kMaxWriteBuffers = 64;
 
 // "9P2000.L", or "9P2000.L.<anything>" (version(5) lets a server answer a
 // prefix it understands).
@@ -30,14 +38,21 @@ bool Is9P2000L(const std::string& v) {
   return v == kVersion9P2000L || v.rfind(std::string(kVersion9P2000L) + ".", 0) == 0;
 }
 
+EncodedReply Encoded(uint16_t tag, const RMessage& msg) {
+  return EncodedReply{EncodeResponse(tag, msg), {}};
+}
+
 }  // namespace
 
 Session::Session(net::Socket socket, ServerShared* shared)
     : socket_(std::move(socket)),
-      strand_(asio::make_strand(socket_.get_executor())),
+      io_(socket_.get_executor()),
       shared_(shared),
       id_(shared->next_session.fetch_add(1)),
-      msize_(shared->max_msize) {}
+      msize_(shared->max_msize),
+      wake_(io_) {
+  wake_.expires_at(asio::steady_timer::time_point::max());
+}
 
 Session::~Session() {
   // Backstop for requests that finished after Reset(): no fid or lock of a
@@ -48,79 +63,187 @@ Session::~Session() {
 
 asio::awaitable<void> Session::Run() {
   auto self = shared_from_this();
+  std::string buf(kReadChunk, '\0');
+  size_t begin = 0;  // unprocessed input is buf[begin, end)
+  size_t end = 0;
   for (;;) {
-    char size_field[kSizeFieldSize];
-    auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(size_field), kUseTuple);
+    const size_t have = end - begin;
+    if (have >= kSizeFieldSize) {
+      const uint32_t size = LoadLE32(buf.data() + begin);
+      if (!FrameSizeOk(size, msize_)) {
+        spdlog::warn("9p: closing connection: frame size {} outside [{}, {}]", size, kHeaderSize,
+                     msize_);
+        break;
+      }
+      if (have >= size) {
+        std::string_view frame(buf.data() + begin, size);
+        begin += size;
+        if (!co_await Process(frame, nullptr, end > begin)) break;
+        continue;
+      }
+      if (size > buf.size()) {
+        std::string owned(size, '\0');
+        std::memcpy(owned.data(), buf.data() + begin, have);
+        begin = end = 0;
+        auto [ec, n] = co_await asio::async_read(
+            socket_, asio::buffer(owned.data() + have, size - have), kUseTuple);
+        if (ec) break;
+        if (!co_await Process(owned, &owned, false)) break;
+        continue;
+      }
+    }
+    if (begin > 0) {
+      std::memmove(buf.data(), buf.data() + begin, have);
+      begin = 0;
+      end = have;
+    }
+    auto [ec, n] = co_await socket_.async_read_some(
+        asio::buffer(buf.data() + end, buf.size() - end), kUseTuple);
     if (ec) break;
-    uint32_t size = LoadLE32(size_field);
-    if (!FrameSizeOk(size, msize_)) {
-      spdlog::warn("9p: closing connection: frame size {} outside [{}, {}]", size, kHeaderSize,
-                   msize_);
-      break;
-    }
-    std::string frame(size, '\0');
-    std::memcpy(frame.data(), size_field, kSizeFieldSize);
-    auto [ec2, n2] = co_await asio::async_read(
-        socket_, asio::buffer(frame.data() + kSizeFieldSize, size - kSizeFieldSize), kUseTuple);
-    if (ec2) break;
-    Header h = *ParseHeader(frame);  // the size field was just checked
-    auto type = static_cast<MsgType>(h.type);
-    if (type == MsgType::kTversion) {
-      co_await HandleVersion(h, frame);
-      continue;
-    }
-    if (!versioned_) {
-      Enqueue(EncodeResponse(h.tag, Rlerror{EPROTO}));
-      co_await Drain();
-      continue;
-    }
-    if (type == MsgType::kTflush) {
-      co_await HandleFlush(h, frame);
-      continue;
-    }
-    if (inflight_.count(h.tag)) {
-      spdlog::warn("9p: closing connection: tag {} reused while in flight", h.tag);
-      break;
-    }
-    auto req = std::make_shared<InFlight>();
-    req->frame = std::make_shared<const std::string>(std::move(frame));
-    inflight_.emplace(h.tag, std::move(req));
-    asio::co_spawn(strand_, RunRequest(h.tag), asio::detached);
+    end += n;
   }
-  closed_ = true;
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-  socket_.close(ignored);
+  {
+    // Under mu_: no worker may be sending on the descriptor when it closes.
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
   co_await Reset();
 }
 
-asio::awaitable<void> Session::Reset() {
-  for (auto& [tag, req] : inflight_) {
-    int queued = kQueued;
-    req->state.compare_exchange_strong(queued, kCancelled);
+asio::awaitable<bool> Session::Process(std::string_view frame, std::string* owned,
+                                       bool more_buffered) {
+  // Also before inline requests: their replies queue up too when the client
+  // does not read them.
+  if (Congested()) co_await Pause();
+  const Header h = *ParseHeader(frame);  // the size field was checked
+  const auto type = static_cast<MsgType>(h.type);
+  if (type == MsgType::kTversion) {
+    co_await HandleVersion(h, frame);
+    co_return true;
   }
-  auto self = shared_from_this();
-  auto work = [self] {
-    auto fids = self->fids_.Clear();
-    self->shared_->locks.ReleaseSession(self->id_);
-    fids.clear();  // releases open files here, on the worker
+  if (!versioned_) {
+    Send(Encoded(h.tag, Rlerror{EPROTO}));
+    co_return true;
+  }
+  if (type == MsgType::kTflush) {
+    HandleFlush(h, frame);
+    co_return true;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (inflight_.count(h.tag)) {
+      spdlog::warn("9p: closing connection: tag {} reused while in flight", h.tag);
+      co_return false;
+    }
+  }
+  Placement place = Place(frame);
+  const bool idle = in_flight_ == 0 && !more_buffered;
+  if (place == Placement::kInlineIfIdle) place = idle ? Placement::kInline : Placement::kWorker;
+  if (place != Placement::kWorker) {
+    RequestContext ctx;
+    ctx.fs = shared_->fs;
+    ctx.locks = &shared_->locks;
+    ctx.fids = &fids_;
+    ctx.session_id = id_;
+    ctx.msize = msize_;
+    ctx.cached_only = place == Placement::kTryInline;
+    auto decoded = DecodeRequest(frame);
+    if (!decoded.ok()) {
+      spdlog::debug("9p: tag {}: {}", h.tag, decoded.error().ToString());
+      Send(Encoded(h.tag, ToRlerror(decoded.error())));
+      co_return true;
+    }
+    std::optional<EncodedReply> reply = Execute(ctx, h.tag, decoded->msg);
+    if (!reply && type == MsgType::kTclunk && idle) {
+      // Releasing an open file is one transaction at most: inline if idle.
+      ctx.cached_only = ctx.would_block = false;
+      reply = Execute(ctx, h.tag, decoded->msg);
+    }
+    if (reply) {
+      Send(std::move(*reply));
+      co_return true;
+    }
+  }
+  auto req = std::make_shared<InFlight>();
+  {
+    std::lock_guard lock(mu_);
+    inflight_.emplace(h.tag, req);
+  }
+  std::string bytes = owned != nullptr ? std::move(*owned) : std::string(frame);
+  in_flight_++;
+  in_flight_bytes_ += bytes.size();
+  auto work = [self = shared_from_this(), req, tag = h.tag, msize = msize_,
+               bytes = std::move(bytes)] {
+    self->RunOnWorker(req, tag, msize, bytes);
+    self->in_flight_bytes_ -= bytes.size();
+    self->in_flight_--;
+    self->WakeReader();
+  };
+  asio::post(*shared_->pool, std::move(work));
+  co_return true;
+}
+
+void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
+                          const std::string& frame) {
+  int queued = kQueued;
+  if (!req->state.compare_exchange_strong(queued, kRunning)) return;  // flushed or reset
+  RequestContext ctx;
+  ctx.fs = shared_->fs;
+  ctx.locks = &shared_->locks;
+  ctx.fids = &fids_;
+  ctx.session_id = id_;
+  ctx.msize = msize;
+  EncodedReply reply;
+  auto decoded = DecodeRequest(frame);
+  if (!decoded.ok()) {
+    spdlog::debug("9p: tag {}: {}", tag, decoded.error().ToString());
+    reply = Encoded(tag, ToRlerror(decoded.error()));
+  } else {
+    reply = *Execute(ctx, tag, decoded->msg);  // not cached_only: always a reply
+  }
+  std::lock_guard lock(mu_);
+  auto it = inflight_.find(tag);
+  if (it != inflight_.end() && it->second == req) inflight_.erase(it);
+  SendLocked(std::move(reply));
+  for (uint16_t flush_tag : req->flush_tags) SendLocked(Encoded(flush_tag, Rflush{}));
+}
+
+asio::awaitable<void> Session::Reset() {
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = inflight_.begin(); it != inflight_.end();) {
+      int queued = kQueued;
+      if (it->second->state.compare_exchange_strong(queued, kCancelled)) {
+        it = inflight_.erase(it);
+      } else {
+        ++it;  // running: its reply frees the tag
+      }
+    }
+  }
+  auto fids = fids_.Clear();
+  shared_->locks.ReleaseSession(id_);
+  if (fids.empty()) co_return;
+  // Dropping fids releases their open files, which may commit: a worker's job.
+  auto drop = [fids = std::move(fids)]() mutable {
+    fids.clear();
     return 0;
   };
-  auto pending = net::RunBlocking(*shared_->pool, std::move(work));
+  auto pending = net::RunBlocking(*shared_->pool, std::move(drop));
   co_await std::move(pending);
 }
 
-asio::awaitable<void> Session::HandleVersion(const Header& h, const std::string& frame) {
+asio::awaitable<void> Session::HandleVersion(Header h, std::string_view frame) {
   auto req = DecodeRequest(frame);
   if (!req.ok()) {
-    Enqueue(EncodeResponse(h.tag, ToRlerror(req.error())));
-    co_await Drain();
+    Send(Encoded(h.tag, ToRlerror(req.error())));
     co_return;
   }
   const auto& v = std::get<Tversion>(req->msg);
   if (v.msize < kMinMsize) {
-    Enqueue(EncodeResponse(h.tag, Rlerror{EINVAL}));
-    co_await Drain();
+    Send(Encoded(h.tag, Rlerror{EINVAL}));
     co_return;
   }
   Rversion reply{std::min(v.msize, shared_->max_msize), kVersion9P2000L};
@@ -132,98 +255,157 @@ asio::awaitable<void> Session::HandleVersion(const Header& h, const std::string&
     versioned_ = true;
     msize_ = reply.msize;
   }
-  Enqueue(EncodeResponse(h.tag, reply));
-  co_await Drain();
+  Send(Encoded(h.tag, reply));
 }
 
-asio::awaitable<void> Session::HandleFlush(const Header& h, const std::string& frame) {
+void Session::HandleFlush(const Header& h, std::string_view frame) {
   auto req = DecodeRequest(frame);
   if (!req.ok()) {
-    Enqueue(EncodeResponse(h.tag, ToRlerror(req.error())));
-    co_await Drain();
-    co_return;
+    Send(Encoded(h.tag, ToRlerror(req.error())));
+    return;
   }
-  uint16_t oldtag = std::get<Tflush>(req->msg).oldtag;
+  const uint16_t oldtag = std::get<Tflush>(req->msg).oldtag;
+  std::lock_guard lock(mu_);
   auto it = inflight_.find(oldtag);
   if (it != inflight_.end()) {
     int queued = kQueued;
     if (!it->second->state.compare_exchange_strong(queued, kCancelled)) {
-      // Running: Rflush goes out right after its reply (RunRequest).
+      // Running: Rflush goes out right after its reply (RunOnWorker).
       it->second->flush_tags.push_back(h.tag);
-      co_return;
+      return;
     }
     inflight_.erase(it);  // cancelled before it started: no reply at all
   }
-  Enqueue(EncodeResponse(h.tag, Rflush{}));
-  co_await Drain();
+  SendLocked(Encoded(h.tag, Rflush{}));
 }
 
-// Takes only a trivially copyable parameter (the request and its frame come
-// from inflight_): GCC 12 mishandles class-type coroutine parameters that
-// lambdas capture (double destruction).
-asio::awaitable<void> Session::RunRequest(uint16_t tag) {
-  auto self = shared_from_this();
-  std::shared_ptr<InFlight> req = inflight_.at(tag);
-  std::shared_ptr<const std::string> frame = req->frame;
-  uint32_t msize = msize_;
-  auto work = [self, req, tag, msize, frame]() -> std::optional<std::string> {
-    int queued = kQueued;
-    if (!req->state.compare_exchange_strong(queued, kRunning)) return std::nullopt;
-    RequestContext ctx;
-    ctx.fs = self->shared_->fs;
-    ctx.locks = &self->shared_->locks;
-    ctx.fids = &self->fids_;
-    ctx.session_id = self->id_;
-    ctx.msize = msize;
-    auto decoded = DecodeRequest(*frame);
-    if (!decoded.ok()) {
-      spdlog::debug("9p: tag {}: {}", tag, decoded.error().ToString());
-      return EncodeResponse(tag, ToRlerror(decoded.error()));
+void Session::Send(EncodedReply reply) {
+  std::lock_guard lock(mu_);
+  SendLocked(std::move(reply));
+}
+
+void Session::SendLocked(EncodedReply reply) {
+  if (closed_) return;
+  std::string* parts[2] = {&reply.head, &reply.tail};
+  const size_t total = reply.size();
+  size_t sent = 0;
+  if (!writing_) {
+    const int fd = socket_.native_handle();
+    while (sent < total) {
+      iovec iov[2];
+      size_t n_iov = 0;
+      size_t skip = sent;
+      for (std::string* p : parts) {
+        if (skip >= p->size()) {
+          skip -= p->size();
+          continue;
+        }
+        iov[n_iov++] = iovec{p->data() + skip, p->size() - skip};
+        skip = 0;
+      }
+      msghdr msg{};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = n_iov;
+      const ssize_t n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        break;
+      } else {
+        BreakLocked();
+        return;
+      }
     }
-    return Execute(ctx, tag, decoded->msg);
-  };
-  // Named, not temporaries in the co_await expression: GCC 12 destroys such
-  // temporaries twice.
-  auto pending = net::RunBlocking(*shared_->pool, std::move(work));
-  std::optional<std::string> reply = co_await std::move(pending);
-  if (!reply) co_return;  // flushed before it started
-  auto it = inflight_.find(tag);
-  if (it != inflight_.end() && it->second == req) inflight_.erase(it);
-  Enqueue(std::move(*reply));
-  for (uint16_t flush_tag : req->flush_tags) Enqueue(EncodeResponse(flush_tag, Rflush{}));
-  co_await Drain();
-}
-
-void Session::Enqueue(std::string frame) {
-  if (!closed_) out_.push_back(std::move(frame));
-}
-
-asio::awaitable<void> Session::Drain() {
-  if (writing_) co_return;  // the active writer will pick our frames up
+    if (sent == total) return;
+  }
+  // The unsent rest waits in out_, behind whatever is already there.
+  for (std::string* p : parts) {
+    if (sent >= p->size()) {
+      sent -= p->size();
+      continue;
+    }
+    if (out_.empty()) front_sent_ = sent;
+    sent = 0;
+    queued_bytes_ += p->size();
+    out_.push_back(std::move(*p));
+  }
+  if (writing_) return;  // the active writer sends it
   writing_ = true;
-  while (!out_.empty() && !closed_) {
-    std::vector<std::string> batch;
-    while (!out_.empty() && batch.size() < 64) {
-      batch.push_back(std::move(out_.front()));
-      out_.pop_front();
+  // co_spawn posts: the writer starts after mu_ is released.
+  asio::co_spawn(
+      io_, [self = shared_from_this()] { return self->WriteLoop(); }, asio::detached);
+}
+
+asio::awaitable<void> Session::WriteLoop() {
+  std::vector<std::string> batch;
+  std::vector<asio::const_buffer> buffers;
+  for (;;) {
+    batch.clear();
+    buffers.clear();
+    size_t skip = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (closed_ || out_.empty()) {
+        writing_ = false;
+        out_.clear();
+        queued_bytes_ = 0;
+        break;
+      }
+      skip = front_sent_;
+      front_sent_ = 0;
+      while (!out_.empty() && batch.size() < kMaxWriteBuffers) {
+        batch.push_back(std::move(out_.front()));
+        out_.pop_front();
+      }
     }
-    std::vector<asio::const_buffer> bufs;
-    bufs.reserve(batch.size());
-    for (const auto& f : batch) bufs.push_back(asio::buffer(f));
-    auto [ec, n] = co_await asio::async_write(socket_, bufs, kUseTuple);
+    size_t bytes = 0;
+    for (const auto& b : batch) {
+      buffers.push_back(asio::buffer(b) + (buffers.empty() ? skip : 0));
+      bytes += b.size();
+    }
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kUseTuple);
+    queued_bytes_ -= bytes;
     if (ec) {
-      out_.clear();
-      boost::system::error_code ignored;
-      socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-      break;
+      std::lock_guard lock(mu_);
+      BreakLocked();
     }
   }
-  writing_ = false;
+  WakeReader();
 }
 
-asio::awaitable<void> ServeConnection(ServerShared* shared, net::Socket socket) {
+void Session::BreakLocked() {
+  if (closed_.exchange(true)) return;
+  ::shutdown(socket_.native_handle(), SHUT_RDWR);
+}
+
+bool Session::Congested() const {
+  return in_flight_ >= kMaxInFlight || in_flight_bytes_ + queued_bytes_ >= kMaxBytesInFlight;
+}
+
+// Completions on other threads wake the reader (WakeReader); the flag is
+// published before the re-check so that no wakeup is lost.
+asio::awaitable<void> Session::Pause() {
+  while (!closed_) {
+    reader_waiting_ = true;
+    if (!Congested()) break;
+    co_await wake_.async_wait(kUseTuple);
+    wake_.expires_at(asio::steady_timer::time_point::max());
+  }
+  reader_waiting_ = false;
+}
+
+void Session::WakeReader() {
+  if (!reader_waiting_) return;
+  asio::post(io_, [self = shared_from_this()] { self->wake_.cancel(); });
+}
+
+void StartSession(ServerShared* shared, net::Socket socket) {
   auto session = std::make_shared<Session>(std::move(socket), shared);
-  co_await asio::co_spawn(session->strand(), session->Run(), asio::use_awaitable);
+  auto ex = session->executor();
+  asio::co_spawn(
+      ex, [session] { return session->Run(); }, asio::detached);
 }
 
 }  // namespace zerofs::ninep

@@ -1,30 +1,49 @@
 // One 9P connection.
 //
-// Strand: every member below marked "strand" is touched only by coroutines
-// running on strand_ (the reader, request completions, the writer), so they
-// need no lock. Handlers run on worker threads and touch only fids_ (which
-// locks itself) and the server-wide fs and lock table.
+// Threads: the connection lives on one single-threaded io_context
+// (net::IoContextPool), whose thread runs the reader (Run) and, when the
+// socket is full, the async writer; nothing there needs a strand. Each
+// request runs where placement.h says: cheap ones on that thread, in the
+// reader, and the rest on a worker of the server's pool. Whoever finishes a
+// request sends its reply at once (Send: a non-blocking sendmsg under mu_;
+// what does not fit is queued for the async writer), so a worker's request
+// costs one thread hand-off, an inline one none.
 //
-// Request lifecycle: the reader decodes the header, registers the tag in
-// inflight_ and spawns RunRequest, which hands the frame to a worker. A
-// request is kQueued until a worker starts it (kRunning); Tflush of a queued
-// request cancels it (it never runs, no reply) and answers Rflush at once;
-// Tflush of a running request lets it finish, sends its reply, then Rflush
-// (so the client sees the effect of anything that did happen, as flush(5)
-// allows). Replies are written in completion order by a single writer.
+// Request lifecycle: a request for a worker is registered in inflight_ as
+// kQueued and posted to the pool; the worker marks it kRunning when it
+// starts. Tflush of a queued request cancels it (it never runs, no reply)
+// and answers Rflush at once; Tflush of a running request lets it finish,
+// and its reply and then Rflush are sent (so the client sees the effect of
+// anything that did happen, as flush(5) allows). A request answered inline
+// is never in flight when a later Tflush is read. The completing worker
+// takes the request out of inflight_ and sends its reply and Rflushes under
+// one hold of mu_, so a Tflush either finds the request (and its Rflush
+// follows the reply) or comes after the reply was sent, and a tag is free
+// again before the client can see its reply. Replies leave in completion
+// order.
 //
-// Violations that make the byte stream untrustworthy close the connection:
-// a size field below 7 or above msize, or a tag reused while in flight.
+// Tversion cancels queued requests and drops every fid and lock of the
+// connection (running requests finish; their replies are still sent).
+// Closing the connection does the same. Violations that make the byte
+// stream untrustworthy close the connection: a size field below 7 or above
+// msize, or a tag reused while in flight.
+//
+// Back-pressure: beyond kMaxInFlight requests on workers, or kMaxBytesInFlight
+// of their frames plus queued reply bytes, the reader pauses until a
+// completion or the writer wakes it.
 #pragma once
 
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +51,7 @@
 #include "net/listener.h"
 #include "ninep/codec.h"
 #include "ninep/fid_table.h"
+#include "ninep/handlers.h"
 #include "ninep/lock_table.h"
 
 namespace zerofs::ninep {
@@ -49,47 +69,81 @@ struct ServerShared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  static constexpr size_t kMaxInFlight = 128;
+  static constexpr size_t kMaxBytesInFlight = 64u << 20;
+
+  // REQUIRES: `socket` belongs to a single-threaded io_context.
   Session(net::Socket socket, ServerShared* shared);
   ~Session();
 
-  // Serves the connection until the peer closes it or breaks the protocol.
-  // REQUIRES: co_spawned on strand().
+  // Serves the connection until the peer closes it or breaks the protocol,
+  // then closes the socket and drops the connection's fids and locks.
+  // REQUIRES: co_spawned on the socket's executor.
   asio::awaitable<void> Run();
-  asio::strand<asio::any_io_executor>& strand() { return strand_; }
+  const asio::any_io_executor& executor() const { return io_; }
 
  private:
   enum State : int { kQueued, kRunning, kCancelled };
   struct InFlight {
     std::atomic<int> state{kQueued};
-    std::shared_ptr<const std::string> frame;  // the request, set before spawning
-    std::vector<uint16_t> flush_tags;          // strand: Tflushes waiting for the reply
+    std::vector<uint16_t> flush_tags;  // guarded by mu_: Tflushes waiting for the reply
   };
 
-  asio::awaitable<void> HandleVersion(const Header& h, const std::string& frame);
-  asio::awaitable<void> HandleFlush(const Header& h, const std::string& frame);
-  // REQUIRES: inflight_ holds `tag`.
-  asio::awaitable<void> RunRequest(uint16_t tag);
+  // Handles one frame read by Run; false closes the connection. `owned` is
+  // null or the string `frame` views (a large frame read outside the
+  // buffer), which a request for a worker may take. `more_buffered`: later
+  // input was read with it (the connection is not idle).
+  // Parameters are trivially copyable: GCC 12 mishandles class-type
+  // coroutine parameters.
+  asio::awaitable<bool> Process(std::string_view frame, std::string* owned, bool more_buffered);
+  asio::awaitable<void> HandleVersion(Header h, std::string_view frame);
+  void HandleFlush(const Header& h, std::string_view frame);
+  // Runs a request on a worker and sends its reply.
+  void RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
+                   const std::string& frame);
   // Cancels queued requests and drops fids and locks (Tversion, close).
   asio::awaitable<void> Reset();
 
-  void Enqueue(std::string frame);
-  asio::awaitable<void> Drain();
+  // Sends `reply` now if nothing is queued before it, else queues it; drops
+  // it once the connection is closed. REQUIRES: mu_ held. Any thread.
+  void SendLocked(EncodedReply reply);
+  void Send(EncodedReply reply);
+  // Drains out_ with async writes, on the io thread.
+  asio::awaitable<void> WriteLoop();
+  // Any thread: makes the reader's pending read fail so that Run ends and
+  // closes the socket on the io thread. REQUIRES: mu_ held.
+  void BreakLocked();
+
+  bool Congested() const;
+  asio::awaitable<void> Pause();
+  void WakeReader();
 
   net::Socket socket_;
-  asio::strand<asio::any_io_executor> strand_;
+  const asio::any_io_executor io_;
   ServerShared* const shared_;
   const uint64_t id_;
   FidTable fids_;
 
-  uint32_t msize_;                                                    // strand
-  bool versioned_ = false;                                            // strand
-  bool closed_ = false;                                               // strand
-  std::unordered_map<uint16_t, std::shared_ptr<InFlight>> inflight_;  // strand
-  std::deque<std::string> out_;                                       // strand
-  bool writing_ = false;                                              // strand
+  // Reader only (the io thread).
+  uint32_t msize_;
+  bool versioned_ = false;
+  asio::steady_timer wake_;  // cancelled when the paused reader may go on
+
+  std::atomic<size_t> in_flight_{0};        // requests posted to workers, not yet done
+  std::atomic<size_t> in_flight_bytes_{0};  // and their frame bytes
+  std::atomic<size_t> queued_bytes_{0};     // reply bytes waiting in out_
+  std::atomic<bool> reader_waiting_{false};
+
+  std::mutex mu_;
+  std::unordered_map<uint16_t, std::shared_ptr<InFlight>> inflight_;  // guarded by mu_
+  std::deque<std::string> out_;      // guarded by mu_: unsent reply bytes, in order
+  size_t front_sent_ = 0;            // guarded by mu_: bytes of out_.front() already sent
+  bool writing_ = false;             // guarded by mu_: WriteLoop owns out_
+  std::atomic<bool> closed_{false};  // set under mu_: nothing more is sent
 };
 
-// The net::ConnectionHandler body: runs one Session on its strand.
-asio::awaitable<void> ServeConnection(ServerShared* shared, net::Socket socket);
+// Runs a Session for `socket` on the socket's executor (detached).
+// REQUIRES: that executor is a single-threaded io_context's.
+void StartSession(ServerShared* shared, net::Socket socket);
 
 }  // namespace zerofs::ninep
