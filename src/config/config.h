@@ -46,7 +46,7 @@ struct StorageConfig {
   std::string encryption_password;
   Compression compression = Compression::kZstd;
   int compression_level = 3;  // zstd only ("zstd-N" sets it, 1..22)
-  uint32_t segment_size_mb = 256;
+  uint32_t segment_size_mb = 64;
   uint32_t flush_interval_secs = 5;
   uint32_t snapshot_interval_secs = 300;
   // Run on a store that does not enforce If-None-Match/If-Match (checked at

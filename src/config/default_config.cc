@@ -47,7 +47,9 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # compression = "zstd"
 
 # Size in MiB at which the open segment is sealed and uploaded (1..4096).
-# segment_size_mb = 256
+# Larger means fewer objects but more memory (up to three segments are held
+# while uploads run) and a longer wait for the fsync after a large write.
+# segment_size_mb = 64
 
 # Seconds between periodic flushes: at most this much acknowledged but not
 # yet fsync'd data is lost if the machine crashes.

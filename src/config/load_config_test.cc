@@ -64,7 +64,7 @@ TEST(LoadConfigTest, MinimalFileGetsDefaults) {
   EXPECT_EQ(c.storage.encryption_password, "secret");
   EXPECT_EQ(c.storage.compression, Compression::kZstd);
   EXPECT_EQ(c.storage.compression_level, 3);
-  EXPECT_EQ(c.storage.segment_size_mb, 256u);
+  EXPECT_EQ(c.storage.segment_size_mb, 64u);
   EXPECT_EQ(c.storage.flush_interval_secs, 5u);
   EXPECT_EQ(c.storage.snapshot_interval_secs, 300u);
   EXPECT_EQ(c.cache.dir, "/home/tester/.cache/zerofs");
@@ -98,7 +98,7 @@ read_ahead_mb = 0
 url = "s3://bucket/prefix"
 encryption_password = "pw"
 compression = "zstd-19"
-segment_size_mb = 64
+segment_size_mb = 128
 flush_interval_secs = 30
 snapshot_interval_secs = 600
 [filesystem]
@@ -146,7 +146,7 @@ peers = ["10.0.0.1:7000", "[fd00::1]:7000"]
   EXPECT_EQ(c.storage.url, "s3://bucket/prefix");
   EXPECT_EQ(c.storage.compression, Compression::kZstd);
   EXPECT_EQ(c.storage.compression_level, 19);
-  EXPECT_EQ(c.storage.segment_size_mb, 64u);
+  EXPECT_EQ(c.storage.segment_size_mb, 128u);
   EXPECT_EQ(c.storage.flush_interval_secs, 30u);
   EXPECT_EQ(c.storage.snapshot_interval_secs, 600u);
   EXPECT_EQ(c.filesystem.max_size_gb, 100.5);

@@ -52,7 +52,7 @@ struct EngineOptions {
   crypto::Codec codec = crypto::Codec::kZstd;
   int codec_level = 3;
   // Seal the open segment once it holds this many bytes.
-  uint64_t segment_bytes = 256ull << 20;
+  uint64_t segment_bytes = 64ull << 20;
   // Seal and upload whatever is open this often (0 = never by timer).
   std::chrono::milliseconds flush_interval{5000};
   // Take a snapshot this often (0 = only on Close/Snapshot()).

@@ -159,30 +159,27 @@ TEST(SegmentBuilderTest, FinishedSegmentParsesBack) {
   JournalRecord r = b.AddFrame(data, enc, 10, 20, 5000);
   b.AddRecord(r);
   b.AddRecord(JournalRecord::Put("meta", std::string(3000, 'm')));
-  SegmentBuilder::Finished done = b.Finish(meta, crypto::Codec::kZstd, 3);
-  EXPECT_EQ(done.info.object_size, done.bytes.size());
-  auto footer = SegmentFooter::Decode(done.bytes.substr(done.bytes.size() - kFooterSize), 42,
-                                      done.bytes.size());
+  SegmentBuilder::Finished finished = b.Finish(meta, crypto::Codec::kZstd, 3);
+  const std::string_view bytes = finished.bytes.view();
+  EXPECT_EQ(finished.info.object_size, bytes.size());
+  auto footer = SegmentFooter::Decode(bytes.substr(bytes.size() - kFooterSize), 42, bytes.size());
   ASSERT_TRUE(footer.ok()) << footer.error().ToString();
   EXPECT_EQ(footer->frame_count, 1u);
   EXPECT_EQ(footer->epoch, 3u);
-  auto journal = OpenBlob(
-      meta, std::string_view(done.bytes).substr(footer->journal_offset, footer->journal_length),
-      JournalAd(42), "journal");
+  auto journal = OpenBlob(meta, bytes.substr(footer->journal_offset, footer->journal_length),
+                          JournalAd(42), "journal");
   ASSERT_TRUE(journal.ok());
   auto recs = DecodeJournal(*journal);
   ASSERT_TRUE(recs.ok());
   ASSERT_EQ(recs->size(), 3u);
   EXPECT_EQ(recs->back().type, RecordType::kSegmentInfo);
-  EXPECT_EQ(recs->back().object_size, done.bytes.size());
-  auto frame = crypto::Open(data, std::string_view(done.bytes).substr(r.offset, r.sealed_length),
-                            FrameAd(42, 0, 10, 20));
+  EXPECT_EQ(recs->back().object_size, bytes.size());
+  auto frame = crypto::Open(data, bytes.substr(r.offset, r.sealed_length), FrameAd(42, 0, 10, 20));
   ASSERT_TRUE(frame.ok());
   EXPECT_EQ(*crypto::Decode(*frame, 32768), std::string(5000, 'a'));
   // The frame is bound to its place.
-  EXPECT_FALSE(crypto::Open(data, std::string_view(done.bytes).substr(r.offset, r.sealed_length),
-                            FrameAd(42, 0, 10, 21))
-                   .ok());
+  EXPECT_FALSE(
+      crypto::Open(data, bytes.substr(r.offset, r.sealed_length), FrameAd(42, 0, 10, 21)).ok());
 }
 
 TEST(ManifestTest, RoundTripAndTamper) {

@@ -153,7 +153,7 @@ Result<uint64_t> ClaimNextSegment(objstore::ObjectStore* store, const crypto::Su
   for (uint64_t id = last + 1;; id++) {
     SegmentBuilder builder(id, epoch);
     SegmentBuilder::Finished empty = builder.Finish(keys.meta, crypto::Codec::kRaw, 0);
-    auto put = store->Put(SegmentObjectKey(id), empty.bytes, IfNoneMatch());
+    auto put = store->Put(SegmentObjectKey(id), empty.bytes.view(), IfNoneMatch());
     if (put.ok()) {
       ZFS_RETURN_IF_ERROR(ApplyRecords(db, id, {empty.info}));
       return id;

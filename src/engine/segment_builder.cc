@@ -1,36 +1,15 @@
 #include "engine/segment_builder.h"
 
-#include <sys/mman.h>
-
 #include <cstdint>
 
 #include "engine/blob.h"
 
 namespace zerofs::engine {
 
-namespace {
-
-// A fresh segment buffer is hundreds of MiB that the frames fill in order,
-// under the engine mutex: with 4 KiB pages that is one page fault per 4 KiB
-// sealed, which profiling showed costing most of what the encryption does.
-// Transparent huge pages (when the kernel offers them on request) cut the
-// faults 512-fold. Advisory: any failure just leaves small pages.
-void AdviseHugePages(const char* data, size_t size) {
-  constexpr uintptr_t kHuge = 2u << 20;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + size) & ~(kHuge - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-}  // namespace
-
-SegmentBuilder::SegmentBuilder(uint64_t id, uint64_t epoch, std::string buffer, size_t capacity)
+SegmentBuilder::SegmentBuilder(uint64_t id, uint64_t epoch, SegmentBuffer buffer, size_t capacity)
     : id_(id), epoch_(epoch), frames_(std::move(buffer)) {
-  frames_.clear();
-  if (frames_.capacity() < capacity) {
-    frames_.reserve(capacity);
-    AdviseHugePages(frames_.data(), frames_.capacity());
-  }
+  frames_.Clear();
+  frames_.Reserve(capacity);
 }
 
 JournalRecord SegmentBuilder::AddFrame(const crypto::SecretKey& data_key, std::string_view encoded,
@@ -47,9 +26,8 @@ JournalRecord SegmentBuilder::ReserveFrame(size_t encoded_length, uint64_t ino, 
   const uint32_t frame_index = frame_count();
   const uint64_t offset = frames_.size();
   const auto sealed_length = static_cast<uint32_t>(SealedLength(encoded_length));
-  // Zero-fills the new bytes; cheap next to sealing them.
-  frames_.resize(offset + sealed_length);
-  *dst = frames_.data() + offset;
+  if (!fits(sealed_length)) frames_.Reserve(offset + sealed_length);  // pending() == 0 here
+  *dst = frames_.Extend(sealed_length);
   pending_++;
   directory_.push_back(DirectoryEntry{offset, sealed_length, ino, index, logical_length});
   return JournalRecord::ExtentPut(ino, index, frame_index, offset, sealed_length, logical_length);
@@ -57,7 +35,7 @@ JournalRecord SegmentBuilder::ReserveFrame(size_t encoded_length, uint64_t ino, 
 
 bool SegmentBuilder::ReadFrame(uint64_t offset, uint32_t length, std::string* out) const {
   if (offset > frames_.size() || length > frames_.size() - offset) return false;
-  out->assign(frames_, offset, length);
+  out->assign(frames_.data() + offset, length);
   return true;
 }
 
@@ -107,10 +85,10 @@ SegmentBuilder::Finished SegmentBuilder::Finish(const crypto::SecretKey& meta_ke
 
   Finished out;
   out.bytes = std::move(frames_);
-  out.bytes.reserve(frame_bytes + journal.size() + directory.size() + kFooterSize);
-  out.bytes.append(journal);
-  out.bytes.append(directory);
-  out.bytes.append(footer.Encode());
+  out.bytes.Reserve(frame_bytes + journal.size() + directory.size() + kFooterSize);
+  out.bytes.Append(journal);
+  out.bytes.Append(directory);
+  out.bytes.Append(footer.Encode());
   out.info = info;
   return out;
 }

@@ -21,6 +21,7 @@
 #include "crypto/aead.h"
 #include "crypto/codec.h"
 #include "engine/journal.h"
+#include "engine/segment_buffer.h"
 #include "engine/segment_format.h"
 
 namespace zerofs::engine {
@@ -32,7 +33,7 @@ class SegmentBuilder {
   // bytes: a big segment then never regrows (each regrowth copies every
   // frame so far, under the engine mutex) and a recycled buffer's pages are
   // already mapped.
-  SegmentBuilder(uint64_t id, uint64_t epoch, std::string buffer, size_t capacity);
+  SegmentBuilder(uint64_t id, uint64_t epoch, SegmentBuffer buffer, size_t capacity);
 
   SegmentBuilder(const SegmentBuilder&) = delete;
   SegmentBuilder& operator=(const SegmentBuilder&) = delete;
@@ -71,7 +72,7 @@ class SegmentBuilder {
   bool fits(size_t bytes) const { return frames_.capacity() - frames_.size() >= bytes; }
   // Makes room for `bytes` more frame bytes (may move the buffer).
   // REQUIRES: pending() == 0.
-  void Grow(size_t bytes) { frames_.reserve(frames_.size() + bytes); }
+  void Grow(size_t bytes) { frames_.Reserve(frames_.size() + bytes); }
   uint32_t pending() const { return pending_; }
   void ReleasePending(uint32_t n) { pending_ -= n; }
 
@@ -82,8 +83,8 @@ class SegmentBuilder {
   bool ReadFrame(uint64_t offset, uint32_t length, std::string* out) const;
 
   struct Finished {
-    std::string bytes;   // the whole segment object
-    JournalRecord info;  // the SEGMENT_INFO record that ends the journal
+    SegmentBuffer bytes;  // the whole segment object
+    JournalRecord info;   // the SEGMENT_INFO record that ends the journal
   };
   // Appends SEGMENT_INFO, seals the journal and the directory under
   // `meta_key` and appends the footer. The builder must not be used after.
@@ -92,7 +93,7 @@ class SegmentBuilder {
  private:
   const uint64_t id_;
   const uint64_t epoch_;
-  std::string frames_;
+  SegmentBuffer frames_;
   std::vector<DirectoryEntry> directory_;
   JournalWriter journal_;
   uint32_t pending_ = 0;  // reserved frames whose bytes are not written yet

@@ -100,7 +100,7 @@ void SegmentPipeline::SealLocked(std::unique_lock<std::mutex>& lock) {
     Status s = options_.on_sealed(id, done.info);
     if (!s.ok()) FailLocked(s.error());
   }
-  sealed_.push_back(Sealed{id, std::make_shared<std::string>(std::move(done.bytes))});
+  sealed_.push_back(Sealed{id, std::make_shared<SegmentBuffer>(std::move(done.bytes))});
   cv_.notify_all();
 }
 
@@ -170,7 +170,7 @@ bool SegmentPipeline::ReadInMemory(uint64_t segment_id, uint64_t offset, uint32_
   for (const Sealed& s : sealed_) {
     if (s.id != segment_id) continue;
     if (offset > s.bytes->size() || length > s.bytes->size() - offset) return false;
-    out->assign(*s.bytes, offset, length);
+    out->assign(s.bytes->data() + offset, length);
     return true;
   }
   return false;
@@ -251,7 +251,7 @@ Status SegmentPipeline::Upload(const Sealed& seg) {
   opts.mode = objstore::PutMode::kIfNoneMatch;
   auto backoff = kMinBackoff;
   while (true) {
-    auto put = options_.store->Put(key, *seg.bytes, opts);
+    auto put = options_.store->Put(key, seg.bytes->view(), opts);
     if (put.ok()) return OkStatus();
     Error err = put.error();
     if (err.code() == Code::kAlreadyExists) {
@@ -262,7 +262,7 @@ Status SegmentPipeline::Upload(const Sealed& seg) {
       const uint64_t size = seg.bytes->size();
       auto got = options_.store->Get(key, objstore::ByteRange{size - kFooterSize, kFooterSize});
       if (got.ok() && got->object_size == size &&
-          got->data == std::string_view(*seg.bytes).substr(size - kFooterSize)) {
+          got->data == seg.bytes->view().substr(size - kFooterSize)) {
         return OkStatus();
       }
       if (got.ok()) {

@@ -133,7 +133,7 @@ class SegmentPipeline {
  private:
   struct Sealed {
     uint64_t id;
-    std::shared_ptr<std::string> bytes;  // never changed while shared
+    std::shared_ptr<SegmentBuffer> bytes;  // never changed while shared
   };
 
   // REQUIRES: mutex_ held. A new open builder for segment `id`, on the spare
@@ -166,7 +166,7 @@ class SegmentPipeline {
   PipelineStats stats_;                   // guarded by mutex_
   // The buffer of the last uploaded segment, reused by the next open segment
   // (at most one segment's worth of memory stays mapped for it).
-  std::string spare_;  // guarded by mutex_
+  SegmentBuffer spare_;  // guarded by mutex_
 
   std::thread uploader_;
 };
