@@ -104,9 +104,13 @@ e2e_zerofs_launch() {
   rm -f "$E2E_STATE/pid"
   e2e_log "starting zerofs #$n: $bin run -c $config (log $log)"
   echo "---- zerofs instance $n, $(date +%T)" >> "$log"
+  # E2E_TEST_USERS=1: the server sees the conformance suite's users in its
+  # user database (9P carries no groups; with-test-users.sh says why).
+  local users=""
+  [ "${E2E_TEST_USERS:-0}" = 1 ] && users="$(dirname "${BASH_SOURCE[0]}")/with-test-users.sh"
   # A wrapper that records the exit status, so whoever stops it can check it.
-  bash -c '"$1" run -c "$2" >> "$3" 2>&1 & echo $! > "$4/pid"; wait $!; echo $? > "$4/rc.$5"' \
-    wrapper "$bin" "$config" "$log" "$E2E_STATE" "$n" < /dev/null > /dev/null 2>&1 &
+  bash -c '$6 "$1" run -c "$2" >> "$3" 2>&1 & echo $! > "$4/pid"; wait $!; echo $? > "$4/rc.$5"' \
+    wrapper "$bin" "$config" "$log" "$E2E_STATE" "$n" "$users" < /dev/null > /dev/null 2>&1 &
   for i in $(seq 1 100); do [ -s "$E2E_STATE/pid" ] && break; sleep 0.05; done
   pid=$(cat "$E2E_STATE/pid" 2>/dev/null) || { echo "FAIL: could not start $bin" >&2; return 1; }
   for port in $(cat "$E2E_STATE/ports"); do

@@ -10,6 +10,8 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/host-lib.sh"
 [ $# -ge 1 ] || { echo "usage: $0 ZEROFS_BIN [CONFORMANCE_BIN]" >&2; exit 2; }
 zerofs=$1 conf=${2:-}
+# The server knows the conformance suite's users and groups (with-test-users.sh).
+export E2E_TEST_USERS=1
 
 e2e_setup_zerofs_test 9p
 port=$(e2e_free_port)

@@ -5,6 +5,8 @@ MOUNT_TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$MOUNT_TEST_DIR/../../e2e/host-lib.sh"
 
 export ZEROFS_TEST_FAST_KDF=1
+# The server knows the conformance suite's users and groups (host-lib.sh).
+export E2E_TEST_USERS=1
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
