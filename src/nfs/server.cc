@@ -24,6 +24,7 @@
 #include <boost/asio/write.hpp>
 
 #include "net/io_pool.h"
+#include "net/send_now.h"
 #include "nfs/dispatcher.h"
 
 namespace zerofs::nfs {
@@ -167,34 +168,9 @@ void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply)
   if (conn->closed) return;
   size_t sent = 0;
   if (!conn->writing) {
-    const int fd = conn->socket.native_handle();
-    iovec iov[kMaxGather];
-    while (sent < total) {
-      int n_iov = 0;
-      size_t skip = sent;
-      for (size_t i = 0; i < parts && n_iov < static_cast<int>(kMaxGather); i++) {
-        std::string_view p = part(i);
-        if (skip >= p.size()) {
-          skip -= p.size();
-          continue;
-        }
-        iov[n_iov++] = iovec{const_cast<char*>(p.data()) + skip, p.size() - skip};
-        skip = 0;
-      }
-      msghdr msg{};
-      msg.msg_iov = iov;
-      msg.msg_iovlen = static_cast<size_t>(n_iov);
-      ssize_t n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        break;
-      } else {
-        conn->BreakLocked();
-        return;
-      }
+    if (!net::SendWithoutBlocking(conn->socket.native_handle(), parts, part, &sent)) {
+      conn->BreakLocked();
+      return;
     }
     if (sent == total) return;
   }

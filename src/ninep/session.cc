@@ -17,6 +17,7 @@
 
 #include "base/coding.h"
 #include "net/run_blocking.h"
+#include "net/send_now.h"
 #include "ninep/errors.h"
 #include "ninep/placement.h"
 #include "ninep/server.h"
@@ -143,12 +144,7 @@ asio::awaitable<bool> Session::Process(std::string_view frame, std::string* owne
   const bool idle = in_flight_ == 0 && !more_buffered;
   if (place == Placement::kInlineIfIdle) place = idle ? Placement::kInline : Placement::kWorker;
   if (place != Placement::kWorker) {
-    RequestContext ctx;
-    ctx.fs = shared_->fs;
-    ctx.locks = &shared_->locks;
-    ctx.fids = &fids_;
-    ctx.session_id = id_;
-    ctx.msize = msize_;
+    RequestContext ctx = Context(msize_);
     ctx.cached_only = place == Placement::kTryInline;
     auto decoded = DecodeRequest(frame);
     if (!decoded.ok()) {
@@ -186,16 +182,21 @@ asio::awaitable<bool> Session::Process(std::string_view frame, std::string* owne
   co_return true;
 }
 
-void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
-                          const std::string& frame) {
-  int queued = kQueued;
-  if (!req->state.compare_exchange_strong(queued, kRunning)) return;  // flushed or reset
+RequestContext Session::Context(uint32_t msize) {
   RequestContext ctx;
   ctx.fs = shared_->fs;
   ctx.locks = &shared_->locks;
   ctx.fids = &fids_;
   ctx.session_id = id_;
   ctx.msize = msize;
+  return ctx;
+}
+
+void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
+                          const std::string& frame) {
+  int queued = kQueued;
+  if (!req->state.compare_exchange_strong(queued, kRunning)) return;  // flushed or reset
+  RequestContext ctx = Context(msize);
   EncodedReply reply;
   auto decoded = DecodeRequest(frame);
   if (!decoded.ok()) {
@@ -290,33 +291,10 @@ void Session::SendLocked(EncodedReply reply) {
   const size_t total = reply.size();
   size_t sent = 0;
   if (!writing_) {
-    const int fd = socket_.native_handle();
-    while (sent < total) {
-      iovec iov[2];
-      size_t n_iov = 0;
-      size_t skip = sent;
-      for (std::string* p : parts) {
-        if (skip >= p->size()) {
-          skip -= p->size();
-          continue;
-        }
-        iov[n_iov++] = iovec{p->data() + skip, p->size() - skip};
-        skip = 0;
-      }
-      msghdr msg{};
-      msg.msg_iov = iov;
-      msg.msg_iovlen = n_iov;
-      const ssize_t n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        break;
-      } else {
-        BreakLocked();
-        return;
-      }
+    auto part = [&](size_t i) { return std::string_view(*parts[i]); };
+    if (!net::SendWithoutBlocking(socket_.native_handle(), 2, part, &sent)) {
+      BreakLocked();
+      return;
     }
     if (sent == total) return;
   }

@@ -98,6 +98,8 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> Process(std::string_view frame, std::string* owned, bool more_buffered);
   asio::awaitable<void> HandleVersion(Header h, std::string_view frame);
   void HandleFlush(const Header& h, std::string_view frame);
+  // The handlers' view of this connection, for a request under `msize`.
+  RequestContext Context(uint32_t msize);
   // Runs a request on a worker and sends its reply.
   void RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
                    const std::string& frame);

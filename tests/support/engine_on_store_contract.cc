@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "engine/test_engine.h"
 #include "objstore/retry_store.h"
 
 namespace zerofs::testing {
@@ -26,16 +27,7 @@ void EngineOnStoreTest::TearDown() {
 }
 
 EngineOptions EngineOnStoreTest::Options(int n) {
-  EngineOptions o;
-  o.store = store_;
-  o.password = "correct horse";
-  o.local_dir = tmp_.path() + "/local" + std::to_string(n);
-  o.segment_bytes = 1 << 20;
-  o.flush_interval = std::chrono::milliseconds(0);
-  o.snapshot_interval = std::chrono::milliseconds(0);
-  o.memory_cache_bytes = 4 << 20;
-  o.kdf = crypto::KdfParams::Interactive();
-  return o;
+  return engine::TestEngineOptions(store_, tmp_.path() + "/local" + std::to_string(n));
 }
 
 namespace {
