@@ -56,21 +56,29 @@ void SealTo(const SecretKey& key, std::string_view plaintext, std::string_view a
 }
 
 Result<std::string> Open(const SecretKey& key, std::string_view sealed, std::string_view ad) {
+  std::string plaintext;
+  ZFS_RETURN_IF_ERROR(OpenTo(key, sealed, ad, &plaintext));
+  return plaintext;
+}
+
+Status OpenTo(const SecretKey& key, std::string_view sealed, std::string_view ad,
+              std::string* plaintext) {
   EnsureSodiumInitialized();
   if (sealed.size() < kSealOverhead) {
     return Error(Code::kCorruption, "authentication failed: sealed box of " +
                                         std::to_string(sealed.size()) + " bytes is too short");
   }
-  std::string plaintext(sealed.size() - kSealOverhead, '\0');
+  plaintext->resize(sealed.size() - kSealOverhead);
   const unsigned char* nonce = Bytes(sealed);
   unsigned long long plaintext_len = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(plaintext.data()),
-                                                 &plaintext_len, /*nsec=*/nullptr,
-                                                 nonce + kNonceBytes, sealed.size() - kNonceBytes,
-                                                 Bytes(ad), ad.size(), nonce, key.data()) != 0) {
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plaintext->data()), &plaintext_len, /*nsec=*/nullptr,
+          nonce + kNonceBytes, sealed.size() - kNonceBytes, Bytes(ad), ad.size(), nonce,
+          key.data()) != 0) {
+    plaintext->clear();
     return Error(Code::kCorruption, "authentication failed");
   }
-  return plaintext;
+  return OkStatus();
 }
 
 }  // namespace zerofs::crypto

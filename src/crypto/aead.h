@@ -50,5 +50,10 @@ void SealTo(const SecretKey& key, std::string_view plaintext, std::string_view a
 // Authenticates and decrypts a sealed box. kCorruption if the bytes, the key
 // or the associated data do not match.
 Result<std::string> Open(const SecretKey& key, std::string_view sealed, std::string_view ad);
+// Open into *plaintext (resized to fit). Callers that open many boxes reuse
+// one buffer: no allocation and no zero-fill of a fresh one per box.
+// REQUIRES: `sealed` and `ad` do not point into *plaintext.
+Status OpenTo(const SecretKey& key, std::string_view sealed, std::string_view ad,
+              std::string* plaintext);
 
 }  // namespace zerofs::crypto

@@ -43,18 +43,22 @@ constexpr uint64_t kMaxRunBytes = 8ull << 20;
 
 Result<std::string> OpenFrame(const crypto::SecretKey& data_key, uint64_t ino, uint64_t index,
                               const ExtentPointer& p, std::string_view sealed) {
-  const std::string where = "extent " + std::to_string(index) + " of inode " + std::to_string(ino) +
-                            " in " + SegmentObjectKey(p.segment_id);
-  if (sealed.size() != p.sealed_length) {
-    return Error(Code::kCorruption, where + ": frame truncated");
-  }
-  auto plain = crypto::Open(data_key, sealed, FrameAd(p.segment_id, p.frame_index, ino, index));
-  if (!plain.ok()) return Error(Code::kCorruption, where + ": " + plain.error().context());
-  auto decoded = crypto::Decode(*plain, kExtentSize);
-  if (!decoded.ok()) return Error(Code::kCorruption, where + ": " + decoded.error().context());
-  if (decoded->size() != p.logical_length) {
-    return Error(Code::kCorruption, where + ": decoded length does not match the index");
-  }
+  auto fail = [&](std::string_view what) {
+    return Error(Code::kCorruption, "extent " + std::to_string(index) + " of inode " +
+                                        std::to_string(ino) + " in " +
+                                        SegmentObjectKey(p.segment_id) + ": " + std::string(what));
+  };
+  if (sealed.size() != p.sealed_length) return fail("frame truncated");
+  // The plaintext only feeds the decoder: one buffer per thread serves
+  // every frame (a fresh 32 KiB string per frame cost an allocation and a
+  // zero-fill each).
+  thread_local std::string plain;
+  Status opened =
+      crypto::OpenTo(data_key, sealed, FrameAd(p.segment_id, p.frame_index, ino, index), &plain);
+  if (!opened.ok()) return fail(opened.error().context());
+  auto decoded = crypto::Decode(plain, kExtentSize);
+  if (!decoded.ok()) return fail(decoded.error().context());
+  if (decoded->size() != p.logical_length) return fail("decoded length does not match the index");
   return decoded;
 }
 
