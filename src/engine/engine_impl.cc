@@ -330,8 +330,7 @@ Status EngineImpl::Commit(Transaction txn) {
       Transaction::Op& op = ops[i];
       if (op.kind != Transaction::Op::kWriteExtent) continue;
       const JournalRecord& r = records[i];
-      crypto::SealTo(keys_.data, encoded[i], FrameAd(seg_id, r.frame_index, op.ino, op.first),
-                     dsts[i]);
+      SegmentBuilder::SealFrame(keys_.data, seg_id, r, op.ino, op.first, encoded[i], dsts[i]);
       cache_.Insert(FrameCacheKey(seg_id, r.offset),
                     std::make_shared<const std::string>(std::move(op.value)));
     }

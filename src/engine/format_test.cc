@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "crypto/aead.h"
 #include "engine/blob.h"
@@ -30,6 +31,18 @@ TEST(KeysTest, ExtentKeysSortNumerically) {
   EXPECT_EQ(ino, 7u);
   EXPECT_EQ(index, 9u);
   EXPECT_FALSE(ParseExtentKey("Exyz", &ino, &index));
+}
+
+TEST(KeysTest, FrameCacheKeysAreShortAndDistinct) {
+  // Short enough for std::string to keep inline; one key per (segment, offset).
+  std::set<std::string> seen;
+  for (uint64_t seg : {0ull, 1ull, 256ull, ~0ull}) {
+    for (uint64_t off : {0ull, 1ull, 256ull, (1ull << 40) + 7, (1ull << 56) - 1}) {
+      const std::string k = FrameCacheKey(seg, off);
+      EXPECT_EQ(k.size(), 15u);
+      EXPECT_TRUE(seen.insert(k).second) << seg << "@" << off;
+    }
+  }
 }
 
 TEST(KeysTest, ValuesRoundTripAndRejectGarbage) {

@@ -42,10 +42,13 @@ std::string SegmentStatsKey(uint64_t segment_id) {
 }
 
 std::string FrameCacheKey(uint64_t segment_id, uint64_t offset) {
-  std::string k;
-  PutBE64(&k, segment_id);
-  PutBE64(&k, offset);
-  return k;
+  // 15 bytes: std::string keeps that inline (no allocation), and the key is
+  // copied several times per frame read (claim, cache entry, ghost). A
+  // segment offset never reaches 2^56 bytes, so 7 bytes of it suffice.
+  char k[15];
+  for (int i = 0; i < 8; i++) k[i] = static_cast<char>(segment_id >> (56 - 8 * i));
+  for (int i = 0; i < 7; i++) k[8 + i] = static_cast<char>(offset >> (48 - 8 * i));
+  return std::string(k, sizeof(k));
 }
 
 bool ParseExtentKey(std::string_view key, uint64_t* ino, uint64_t* index) {

@@ -38,7 +38,8 @@ std::string InodeBytesKey(uint64_t ino);
 // Splits an 'E' key. False if `key` is not a well-formed extent key.
 bool ParseExtentKey(std::string_view key, uint64_t* ino, uint64_t* index);
 
-// The memory cache's key for the decoded frame at `offset` of a segment.
+// The memory cache's key for the decoded frame at `offset` of a segment
+// (memory only, never stored). REQUIRES: offset < 2^56.
 std::string FrameCacheKey(uint64_t segment_id, uint64_t offset);
 
 // Where an extent's sealed frame lives.

@@ -16,9 +16,15 @@ JournalRecord SegmentBuilder::AddFrame(const crypto::SecretKey& data_key, std::s
                                        uint64_t ino, uint64_t index, uint32_t logical_length) {
   char* dst = nullptr;
   JournalRecord r = ReserveFrame(encoded.size(), ino, index, logical_length, &dst);
-  crypto::SealTo(data_key, encoded, FrameAd(id_, r.frame_index, ino, index), dst);
+  SealFrame(data_key, id_, r, ino, index, encoded, dst);
   ReleasePending(1);
   return r;
+}
+
+void SegmentBuilder::SealFrame(const crypto::SecretKey& data_key, uint64_t segment_id,
+                               const JournalRecord& r, uint64_t ino, uint64_t index,
+                               std::string_view encoded, char* dst) {
+  crypto::SealTo(data_key, encoded, FrameAd(segment_id, r.frame_index, ino, index), dst);
 }
 
 JournalRecord SegmentBuilder::ReserveFrame(size_t encoded_length, uint64_t ino, uint64_t index,

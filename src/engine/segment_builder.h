@@ -65,6 +65,11 @@ class SegmentBuilder {
   // REQUIRES: pending() == 0 or fits(SealedLength(encoded_length)).
   JournalRecord ReserveFrame(size_t encoded_length, uint64_t ino, uint64_t index,
                              uint32_t logical_length, char** dst);
+  // Seals `encoded` into the place ReserveFrame gave it (`dst`), bound to
+  // segment `segment_id`, the record's frame index and (ino, index).
+  static void SealFrame(const crypto::SecretKey& data_key, uint64_t segment_id,
+                        const JournalRecord& r, uint64_t ino, uint64_t index,
+                        std::string_view encoded, char* dst);
   static size_t SealedLength(size_t encoded_length) {
     return encoded_length + crypto::kSealOverhead;
   }

@@ -70,6 +70,9 @@ Result<SegmentBuilder*> SegmentPipeline::ReserveRoomLocked(std::unique_lock<std:
                                                            size_t bytes) {
   for (;;) {
     ZFS_RETURN_IF_ERROR(CheckWritableLocked());
+    // Reservations wait behind a seal so that new pending frames cannot
+    // starve it; a commit without frames adds none, so it goes on.
+    if (bytes == 0) return open_.get();
     if (seals_waiting_ == 0 && open_->fits(bytes)) return open_.get();
     if (seals_waiting_ == 0 && open_->pending() == 0) {
       open_->Grow(bytes);  // nobody writes into the buffer outside the lock now

@@ -92,8 +92,8 @@ class SegmentPipeline {
   SegmentBuilder* open_locked() { return open_.get(); }
   // REQUIRES: mutex() held by `lock`. Waits until `bytes` more frame bytes
   // can be reserved in the open segment (no seal waiting; room without
-  // moving the buffer, or no frame pending) and returns that segment. Fails
-  // if the pipeline is not writable.
+  // moving the buffer, or no frame pending) and returns that segment; with
+  // bytes == 0 it does not wait. Fails if the pipeline is not writable.
   Result<SegmentBuilder*> ReserveRoomLocked(std::unique_lock<std::mutex>& lock, size_t bytes);
   // REQUIRES: mutex() held; `n` frames reserved in the open segment have
   // their bytes written.
