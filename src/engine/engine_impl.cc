@@ -252,12 +252,23 @@ Result<std::vector<std::pair<std::string, std::string>>> EngineImpl::Scan(std::s
   ZFS_RETURN_IF_ERROR(CheckOpen());
   std::vector<std::pair<std::string, std::string>> out;
   const std::string full_prefix = MetaKey(prefix);
-  const std::string start = std::max(full_prefix, MetaKey(after));
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string after_key = MetaKey(after);
+  const std::string start = std::max(full_prefix, after_key);
+  // Bound the iterator to the prefix: without a bound, a Seek that finds
+  // nothing live under the prefix walks every deletion marker after it
+  // (an empty-directory check after many unlinks elsewhere took ~1 ms).
+  std::string upper = full_prefix;
+  while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff) upper.pop_back();
+  if (!upper.empty())
+    upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
     rocksdb::Slice k = it->key();
     if (!k.starts_with(full_prefix)) break;
-    if (!after.empty() && k.compare(rocksdb::Slice(MetaKey(after))) <= 0) continue;
+    if (!after.empty() && k.compare(rocksdb::Slice(after_key)) <= 0) continue;
     out.emplace_back(std::string(k.data() + 1, k.size() - 1), it->value().ToString());
   }
   ZFS_RETURN_IF_ERROR(FromRocks(it->status(), "index scan"));

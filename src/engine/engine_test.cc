@@ -91,6 +91,19 @@ TEST_F(EngineTest, CommitIsReadableAtOnce) {
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ((*after)[0].first, "dir/b");
   EXPECT_EQ(e->Scan("", "", 1)->size(), 1u);
+  {
+    // Prefixes ending in 0xff bytes bound the scan correctly too.
+    Transaction u;
+    u.Put(std::string("p\xff") + "1", "4");
+    u.Put(std::string("p\xff\xff"), "5");
+    u.Put("q", "6");
+    ASSERT_TRUE(e->Commit(std::move(u)).ok());
+    auto ff = e->Scan(std::string("p\xff"), "", 10);
+    ASSERT_TRUE(ff.ok());
+    ASSERT_EQ(ff->size(), 2u);
+    EXPECT_EQ((*ff)[1].first, std::string("p\xff\xff"));
+    EXPECT_EQ(e->Scan(std::string("p\xff\xff"), "", 10)->size(), 1u);
+  }
 
   EXPECT_EQ(Read(e.get(), 7, 0), Pattern(1, kExtentSize));
   EXPECT_EQ(Read(e.get(), 7, 1), "short");
