@@ -54,7 +54,7 @@ CommandResult Run(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
 CommandResult Counted(const RequestHeader& h, metrics::ProtocolMetrics::Clock::time_point start,
                       CommandResult r) {
   Metrics().Record(h.type, CommandName(h.type), start, r.err == 0);
-  if (r.err == 0 && h.type == kCmdRead) Metrics().AddRead(r.data.size());
+  if (r.err == 0 && h.type == kCmdRead) Metrics().AddRead(h.length);
   if (r.err == 0 && h.type == kCmdWrite) Metrics().AddWritten(h.length);
   return r;
 }
@@ -99,7 +99,7 @@ CommandResult Run(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
       st = Cache(fs, ino, h.offset, h.length, chunk);
       break;
     default:
-      return CommandResult{EINVAL, {}, CommandName(h.type) + " is not supported"};
+      return CommandResult{EINVAL, {}, CommandName(h.type) + " is not supported", {}};
   }
   if (st.ok() && (h.flags & kCmdFlagFua) && h.type != kCmdFlush && h.type != kCmdRead &&
       h.type != kCmdCache) {
@@ -114,10 +114,19 @@ CommandResult Run(fs::FileSystem* fs, fs::InodeId ino, const RequestHeader& h,
 std::optional<CommandResult> TryReadCached(fs::FileSystem* fs, fs::InodeId ino,
                                            const RequestHeader& h) {
   const auto start = metrics::ProtocolMetrics::Clock::now();
-  auto read = fs->TryReadCached(kRoot, ino, h.offset, h.length);
+  auto read = fs->TryReadCachedShared(kRoot, ino, h.offset, h.length);
   if (!read.ok()) return Counted(h, start, FromStatus(read.error()));
   if (!*read) return std::nullopt;
-  return Counted(h, start, ReadReply(std::move(**read), h.length));
+  fs::SharedReadResult& shared = **read;
+  CommandResult r;
+  if (shared.size == h.length) {
+    r.cached = std::move(shared);
+  } else {  // short past a shrunken file's end: copied and padded, rare
+    r.data.reserve(h.length);
+    for (const auto& piece : shared.pieces) r.data.append(piece.bytes);
+    r.data.resize(h.length, '\0');
+  }
+  return Counted(h, start, std::move(r));
 }
 
 }  // namespace zerofs::nbd

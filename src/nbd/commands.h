@@ -17,8 +17,11 @@ namespace zerofs::nbd {
 
 struct CommandResult {
   int err = 0;       // errno (0 = success); errors.h maps it to the wire
-  std::string data;  // READ: exactly the requested length
+  std::string data;  // READ: exactly the requested length (unless in `cached`)
   std::string what;  // on error: the fs error text, for logs and ERROR chunks
+  // READ answered by TryReadCached: the data (exactly the requested
+  // length) as views into the memory cache's extents, sent without a copy.
+  std::optional<fs::SharedReadResult> cached;
 };
 
 // Runs `h` against inode `ino`:
@@ -37,7 +40,8 @@ CommandResult ExecuteCommand(fs::FileSystem* fs, fs::InodeId ino, const RequestH
                              const std::string& payload, uint32_t chunk);
 
 // READ from memory only, for the I/O thread: never blocks (see
-// fs::FileSystem::TryReadCached). nullopt: run ExecuteCommand on the pool.
+// fs::FileSystem::TryReadCachedShared). nullopt: run ExecuteCommand on the
+// pool.
 std::optional<CommandResult> TryReadCached(fs::FileSystem* fs, fs::InodeId ino,
                                            const RequestHeader& h);
 

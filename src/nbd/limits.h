@@ -19,9 +19,11 @@ struct NbdLimits {
   uint32_t max_option_payload = 16 * 1024;
   // A connection that has not finished the handshake by then is closed.
   std::chrono::milliseconds handshake_timeout{30'000};
-  // Per connection: requests admitted but not yet answered, and their bytes
-  // (WRITE payloads and READ buffers). The reader waits when either is
-  // reached, so a client cannot make the server buffer without bound.
+  // Per connection: requests on the thread pool, and their bytes (WRITE
+  // payloads and READ lengths) plus reply bytes the socket has not taken
+  // yet. The reader waits while either is reached (so one request may pass
+  // the byte limit by its own size), and a client cannot make the server
+  // buffer without bound.
   uint32_t max_inflight_requests = 128;
   uint64_t max_inflight_bytes = 128ull * 1024 * 1024;
 };

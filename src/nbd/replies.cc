@@ -33,20 +33,18 @@ OutgoingReply EncodeReply(uint64_t cookie, uint32_t error) {
   return r;
 }
 
+std::string EncodeReadReplyHead(uint64_t cookie, uint64_t offset, uint32_t size, bool structured) {
+  if (!structured) return EncodeReply(cookie, 0).head;
+  if (size == 0) return ChunkHeader(cookie, kReplyTypeNone, 0);  // OFFSET_DATA needs a byte
+  std::string head = ChunkHeader(cookie, kReplyTypeOffsetData,
+                                 static_cast<uint32_t>(kOffsetDataPrefixSize + size));
+  PutBE64(&head, offset);
+  return head;
+}
+
 OutgoingReply EncodeReadReply(uint64_t cookie, uint64_t offset, std::string data, bool structured) {
-  if (!structured) {
-    OutgoingReply r = EncodeReply(cookie, 0);
-    r.data = std::move(data);
-    return r;
-  }
   OutgoingReply r;
-  if (data.empty()) {  // an OFFSET_DATA chunk must carry at least one byte
-    r.head = ChunkHeader(cookie, kReplyTypeNone, 0);
-    return r;
-  }
-  r.head = ChunkHeader(cookie, kReplyTypeOffsetData,
-                       static_cast<uint32_t>(kOffsetDataPrefixSize + data.size()));
-  PutBE64(&r.head, offset);
+  r.head = EncodeReadReplyHead(cookie, offset, static_cast<uint32_t>(data.size()), structured);
   r.data = std::move(data);
   return r;
 }

@@ -25,6 +25,10 @@ OutgoingReply EncodeReply(uint64_t cookie, uint32_t error);
 // Successful READ of `data` (exactly the requested length) at `offset`.
 OutgoingReply EncodeReadReply(uint64_t cookie, uint64_t offset, std::string data, bool structured);
 
+// The head of that reply for `size` bytes of data, which the caller sends
+// after it from wherever they are (the memory cache's extents).
+std::string EncodeReadReplyHead(uint64_t cookie, uint64_t offset, uint32_t size, bool structured);
+
 // Failed READ: a simple reply with `error`, or an NBD_REPLY_TYPE_ERROR chunk
 // carrying `message` (truncated to 4096 bytes).
 OutgoingReply EncodeReadError(uint64_t cookie, uint32_t error, std::string_view message,

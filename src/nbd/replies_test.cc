@@ -56,6 +56,15 @@ TEST(RepliesTest, StructuredEmptyReadIsNoneChunk) {
   EXPECT_EQ(r.size(), kStructuredReplyHeaderSize);
 }
 
+TEST(RepliesTest, ReadReplyHeadIsTheHeadOfTheWholeReply) {
+  for (bool structured : {false, true}) {
+    for (std::string data : {std::string(), std::string("data")}) {
+      EXPECT_EQ(EncodeReadReplyHead(9, 512, static_cast<uint32_t>(data.size()), structured),
+                EncodeReadReply(9, 512, data, structured).head);
+    }
+  }
+}
+
 TEST(RepliesTest, StructuredReadErrorCarriesErrorAndMessage) {
   OutgoingReply r = EncodeReadError(6, kEIo, "gone", true);
   StructuredReplyHeader h = Chunk(r);

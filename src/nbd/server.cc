@@ -9,17 +9,18 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "nbd/context.h"
 #include "nbd/exports.h"
 #include "nbd/handshake.h"
 #include "nbd/transmission.h"
+#include "net/io_pool.h"
 
 namespace zerofs::nbd {
 
@@ -59,7 +60,9 @@ std::string PeerName(const net::Socket& socket) {
 class NbdServer : public ProtocolServer {
  public:
   NbdServer(fs::FileSystem* fs, const NbdServerOptions& opts)
-      : exports_(fs), pool_(static_cast<size_t>(std::max(1, opts.worker_threads))) {
+      : exports_(fs),
+        pool_(static_cast<size_t>(std::max(1, opts.worker_threads))),
+        io_pool_(opts.listen.io_threads) {
     ctx_.exports = &exports_;
     ctx_.pool = &pool_;
     ctx_.limits = opts.limits;
@@ -68,6 +71,7 @@ class NbdServer : public ProtocolServer {
 
   Status Start(net::ListenSpec spec) {
     spec.protocol = "nbd";
+    spec.io_threads = 1;  // it only accepts; connections move to io_pool_
     ZFS_ASSIGN_OR_RETURN(listener_, net::Listener::Start(spec, [this](net::Socket s) {
                            return OnConnection(std::move(s));
                          }));
@@ -77,30 +81,39 @@ class NbdServer : public ProtocolServer {
 
   std::vector<std::string> Endpoints() const override { return endpoints_; }
 
-  // Order matters: stop the I/O threads (no coroutine runs any more), let
-  // filesystem calls in flight finish, then destroy the io_context, which
-  // destroys the suspended connection coroutines (closing their sockets and
-  // releasing their inodes).
+  // Order matters: stop accepting, stop the I/O threads (no connection
+  // coroutine runs any more), let filesystem calls in flight finish; the
+  // destructor then destroys the io_contexts, which destroys the suspended
+  // connection coroutines (closing their sockets and releasing their
+  // inodes).
   void Stop() override {
     std::lock_guard lock(stop_mu_);
     if (stopped_) return;
     stopped_ = true;
     if (listener_) listener_->Stop();
+    io_pool_.Stop();
     pool_.join();
     listener_.reset();
   }
 
  private:
+  // Moves the connection onto one of io_pool_'s single-threaded contexts:
+  // its handshake, reads, inline answers and async writes all run there.
   asio::awaitable<void> OnConnection(net::Socket socket) {
-    auto strand = asio::make_strand(listener_->io_context());
+    auto adopted = io_pool_.Adopt(std::move(socket));
+    if (!adopted.ok()) {
+      spdlog::warn("nbd: {}", adopted.error().ToString());
+      co_return;
+    }
+    net::Socket s = std::move(adopted).value();
+    auto ex = s.get_executor();
     // (Coroutine calls with by-value arguments stay out of co_await
     // expressions: GCC 12 may destroy such temporaries twice.)
-    auto serve = Serve(std::move(socket));
-    auto spawned = asio::co_spawn(strand, std::move(serve), asio::use_awaitable);
-    co_await std::move(spawned);
+    auto serve = Serve(std::move(s));
+    asio::co_spawn(ex, std::move(serve), asio::detached);
   }
 
-  // Runs on the connection's strand.
+  // Runs on the connection's I/O thread.
   asio::awaitable<void> Serve(net::Socket socket) {
     std::string peer = PeerName(socket);
     // A client that stalls in the handshake is cut off: closing the socket
@@ -125,6 +138,8 @@ class NbdServer : public ProtocolServer {
   Exports exports_;
   asio::thread_pool pool_;
   ServerContext ctx_;
+  // Connections' threads; destroyed before what their sessions use.
+  net::IoContextPool io_pool_;
   std::unique_ptr<net::Listener> listener_;
   std::vector<std::string> endpoints_;
   std::mutex stop_mu_;

@@ -3,7 +3,9 @@
 // (net/listener.h). Protocol support matrix: src/nbd/README.md.
 #pragma once
 
+#include <algorithm>
 #include <memory>
+#include <thread>
 
 #include "base/protocol_server.h"
 #include "base/result.h"
@@ -14,17 +16,17 @@
 namespace zerofs::nbd {
 
 struct NbdServerOptions {
-  // One I/O thread by default: it answers cached reads itself (everything
-  // else runs on the workers), and with two asio hands most socket events
-  // from the thread that polled them to the other, a futex wake-up per
-  // request that costs more than the read.
-  NbdServerOptions() { listen.io_threads = 1; }
-
-  // Where to listen; `protocol` is set to "nbd". io_threads run the sockets.
+  // Where to listen; `protocol` is set to "nbd". `io_threads`
+  // single-threaded io_contexts run the connections (round robin, see
+  // net/io_pool.h); the default is one per core, at most 8.
   net::ListenSpec listen;
   // Threads that run filesystem calls (reads, writes, flushes).
   int worker_threads = 8;
   NbdLimits limits;
+
+  NbdServerOptions() {
+    listen.io_threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
+  }
 };
 
 // Creates /.nbd if missing (exports.h), binds every address and serves until

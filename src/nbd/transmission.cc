@@ -2,20 +2,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -25,26 +29,116 @@
 #include "nbd/request.h"
 #include "nbd/wire.h"
 #include "net/run_blocking.h"
+#include "net/send_now.h"
 
 namespace zerofs::nbd {
 
 namespace {
 
 using Action = RequestCheck::Action;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+// The reader sends the replies it answered itself in batches of at most
+// this many replies or bytes (see Session::Run).
+constexpr size_t kBatchReplies = 64;
+constexpr size_t kBatchBytes = 256 * 1024;
+
+// Pieces an async write gathers at most.
+constexpr size_t kMaxGather = 64;
+
+// A piece of reply bytes and what keeps them alive (null: static zeros, or
+// the bytes are owned elsewhere until the piece is sent).
+struct Piece {
+  std::shared_ptr<const std::string> owner;
+  std::string_view bytes;
+};
+
+// One or more replies, in order, for one gather send. Heads are
+// concatenated in `heads` (adjacent ones become one iovec); data refers to
+// buffers that own it, such as the memory cache's extents.
+class Outgoing {
+ public:
+  void AddHead(std::string_view head) {
+    if (parts_.empty() || !parts_.back().in_heads || parts_.back().end != heads_.size()) {
+      parts_.push_back(Part{true, heads_.size(), heads_.size(), {}});
+    }
+    heads_.append(head);
+    parts_.back().end = heads_.size();
+    bytes_ += head.size();
+  }
+  void AddData(std::shared_ptr<const std::string> owner, std::string_view data) {
+    if (data.empty()) return;
+    parts_.push_back(Part{false, 0, 0, Piece{std::move(owner), data}});
+    bytes_ += data.size();
+  }
+  void Replied() { replies_++; }
+
+  bool empty() const { return parts_.empty(); }
+  size_t replies() const { return replies_; }
+  size_t bytes() const { return bytes_; }
+  size_t parts() const { return parts_.size(); }
+  std::string_view Bytes(size_t i) const {
+    const Part& p = parts_[i];
+    return p.in_heads ? std::string_view(heads_).substr(p.begin, p.end - p.begin) : p.piece.bytes;
+  }
+
+  // Moves every part from byte `sent` on to `queue`, with owners.
+  void MoveRest(size_t sent, std::deque<Piece>* queue) {
+    std::shared_ptr<const std::string> heads;
+    for (size_t i = 0; i < parts_.size(); i++) {
+      Part& p = parts_[i];
+      const size_t size = p.in_heads ? p.end - p.begin : p.piece.bytes.size();
+      if (sent >= size) {
+        sent -= size;
+        continue;
+      }
+      Piece piece;
+      if (p.in_heads) {
+        if (!heads) heads = std::make_shared<const std::string>(std::move(heads_));
+        piece = Piece{heads, std::string_view(*heads).substr(p.begin, size)};
+      } else {
+        piece = std::move(p.piece);
+      }
+      piece.bytes.remove_prefix(sent);
+      sent = 0;
+      queue->push_back(std::move(piece));
+    }
+  }
+
+  // Empties it, keeping the capacity for the next batch.
+  void Clear() {
+    heads_.clear();
+    parts_.clear();
+    bytes_ = 0;
+    replies_ = 0;
+  }
+
+ private:
+  struct Part {
+    bool in_heads;
+    size_t begin, end;  // in heads_, when in_heads
+    Piece piece;        // otherwise
+  };
+  std::string heads_;
+  std::vector<Part> parts_;
+  size_t bytes_ = 0;
+  size_t replies_ = 0;
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(net::Socket socket, Negotiated n, const ServerContext& ctx, std::string peer,
-          asio::any_io_executor strand)
+  Session(net::Socket socket, Negotiated n, const ServerContext& ctx, std::string peer)
       : socket_(std::move(socket)),
         negotiated_(std::move(n)),
         ctx_(ctx),
         peer_(std::move(peer)),
-        strand_(std::move(strand)),
-        wake_(strand_) {}
+        wake_(socket_.get_executor()) {
+    wake_.expires_at(asio::steady_timer::time_point::max());
+  }
 
-  // On Stop() the io_context may destroy the coroutines without resuming
-  // them; the inode is released here then.
+  // On Stop() the io_context may destroy the reader without resuming it;
+  // the inode is released here then (no worker holds the session any more:
+  // the pool was joined).
   ~Session() {
     if (!released_) ReleaseInode().Ignore();
   }
@@ -52,11 +146,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> Run();
 
  private:
-  struct Queued {
-    OutgoingReply reply;
-    uint64_t cost = 0;
-    size_t sent = 0;  // bytes of `reply` already written
-  };
+  // ---- Read side: the connection's I/O thread only.
 
   // Input is buffered: one read brings every request the client has
   // pipelined, instead of one read (and one trip through the scheduler) per
@@ -67,25 +157,37 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> Fill(size_t n);
   asio::awaitable<bool> ReadExact(void* data, size_t n);
   asio::awaitable<bool> Discard(uint64_t n);
-  // Waits until a request of `cost` bytes fits the limits, then holds it.
-  asio::awaitable<void> Admit(uint64_t cost);
-  asio::awaitable<void> Handle(RequestHeader h, std::string payload, uint64_t cost);
-  // Queues the reply to `h` for a finished command.
-  void Reply(const RequestHeader& h, CommandResult r, uint64_t cost);
-  // Queues a reply and sends it if nothing is being sent. (Holding replies
-  // back to send a batch in one write made the client wait for the whole
-  // batch: fewer IOPS.)
-  void Queue(OutgoingReply reply, uint64_t cost);
-  // Writes what it can of out_ at once (the socket is non-blocking) and
-  // leaves the rest to the writer coroutine.
-  void Send();
-  // Drops the first `bytes` of out_, accounting for the replies finished.
-  void Consumed(size_t bytes);
-  static void AppendBuffers(const Queued& q, std::vector<asio::const_buffer>* buffers);
+  // Sends the replies the reader answered itself.
+  void FlushBatch() {
+    if (!batch_.empty()) Send(&batch_);
+  }
+  // Hands `h` to a worker, which runs it and sends the reply.
+  void Dispatch(const RequestHeader& h, std::string payload, uint64_t cost);
+
+  enum class Until { kUncongested, kDrained, kWorkersDone };
+  bool Reached(Until until);
+  // Pauses the reader until `until` holds (kUncongested and kDrained also
+  // end when the connection breaks). Completions on other threads wake it
+  // (WakeReader); the flag is published before the re-check, so no wake-up
+  // is lost.
+  asio::awaitable<void> Pause(Until until);
+
+  // ---- Any thread.
+
+  // Appends the reply to `h` with result `r` to `out`.
+  void Encode(const RequestHeader& h, CommandResult r, Outgoing* out) const;
+  // Appends an error reply (`error` is an NBD_E* value) to `out`.
+  void EncodeError(const RequestHeader& h, uint32_t error, std::string_view what,
+                   Outgoing* out) const;
+  // Sends `out` now if the socket takes it and nothing is queued before
+  // it; else the rest goes to the queue for WriteLoop. Empties `out`.
+  void Send(Outgoing* out);
   asio::awaitable<void> WriteLoop();
-  void Done(size_t requests, uint64_t cost);
-  asio::awaitable<void> Wait();
-  void Fail();
+  // Makes the reader's pending read fail, so that it ends and closes the
+  // socket on its thread (asio sockets are not thread-safe; shutdown(2) is).
+  // REQUIRES: write_mu_ held.
+  void BreakLocked();
+  void WakeReader();
   Status ReleaseInode();
   ErrorContext ErrorCtx(const RequestHeader& h) const {
     return ErrorContext{(h.flags & kCmdFlagFastZero) != 0, negotiated_.structured};
@@ -96,26 +198,32 @@ class Session : public std::enable_shared_from_this<Session> {
   const Negotiated negotiated_;
   const ServerContext& ctx_;
   const std::string peer_;
-  const asio::any_io_executor strand_;
 
-  // Touched only on the strand.
-  asio::steady_timer wake_;   // the reader waits on it; cancelled when a slot frees
-  bool waiting_ = false;      // the reader is waiting on wake_
-  bool direct_send_ = false;  // the socket is non-blocking: Send may write at once
+  // Reader only.
+  asio::steady_timer wake_;  // cancelled when the reader may go on
   std::unique_ptr<char[]> in_ = std::make_unique<char[]>(kInBuffer);
   size_t in_begin_ = 0;  // unread input is in_[in_begin_, in_end_)
   size_t in_end_ = 0;
-  std::vector<asio::const_buffer> send_buffers_;  // Send's, kept for its capacity
-  uint32_t inflight_ = 0;  // admitted requests whose reply is not yet written
-  uint64_t inflight_bytes_ = 0;
-  std::deque<Queued> out_;
-  bool writing_ = false;
-  bool broken_ = false;  // the socket failed or was closed: drop replies
+  Outgoing batch_;  // replies answered by the reader, not yet sent
   bool released_ = false;
+
+  // Requests on workers and their bytes (WRITE payloads, READ lengths).
+  std::atomic<uint32_t> inflight_{0};
+  std::atomic<uint64_t> inflight_bytes_{0};
+  std::atomic<bool> reader_waiting_{false};
+  std::atomic<bool> closed_{false};  // the socket failed or is closing: drop replies
+
+  // Write side.
+  std::mutex write_mu_;
+  std::deque<Piece> queue_;  // unsent reply bytes, in order; guarded by write_mu_
+  bool writing_ = false;     // WriteLoop owns the queue; guarded by write_mu_
+  std::atomic<uint64_t> queued_bytes_{0};
 };
 
 asio::awaitable<bool> Session::Fill(size_t n) {
   if (Buffered() >= n) co_return true;
+  // Nothing more to answer before the client sends more.
+  FlushBatch();
   if (in_begin_ > 0) {
     std::memmove(in_.get(), in_.get() + in_begin_, Buffered());
     in_end_ -= in_begin_;
@@ -123,10 +231,8 @@ asio::awaitable<bool> Session::Fill(size_t n) {
   }
   while (in_end_ < n) {
     // (asio tries the read at once and waits only if nothing is there.)
-    boost::system::error_code ec;
-    const size_t got =
-        co_await socket_.async_read_some(asio::buffer(in_.get() + in_end_, kInBuffer - in_end_),
-                                         asio::redirect_error(asio::use_awaitable, ec));
+    auto [ec, got] = co_await socket_.async_read_some(
+        asio::buffer(in_.get() + in_end_, kInBuffer - in_end_), kUseTuple);
     if (ec) co_return false;
     in_end_ += got;
   }
@@ -143,9 +249,8 @@ asio::awaitable<bool> Session::ReadExact(void* data, size_t n) {
   if (n == 0) co_return true;
   if (n >= kInBuffer / 2) {
     // A large payload goes straight to its destination.
-    boost::system::error_code ec;
-    co_await asio::async_read(socket_, asio::buffer(out, n),
-                              asio::redirect_error(asio::use_awaitable, ec));
+    FlushBatch();
+    auto [ec, got] = co_await asio::async_read(socket_, asio::buffer(out, n), kUseTuple);
     co_return !ec;
   }
   if (!co_await Fill(n)) co_return false;
@@ -164,164 +269,158 @@ asio::awaitable<bool> Session::Discard(uint64_t n) {
   co_return true;
 }
 
-asio::awaitable<void> Session::Wait() {
-  wake_.expires_at(asio::steady_timer::time_point::max());
-  boost::system::error_code ec;
-  waiting_ = true;
-  co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  waiting_ = false;
-}
-
-asio::awaitable<void> Session::Admit(uint64_t cost) {
-  const NbdLimits& l = ctx_.limits;
-  auto full = [&] {
-    return inflight_ >= l.max_inflight_requests ||
-           (inflight_bytes_ > 0 && inflight_bytes_ + cost > l.max_inflight_bytes);
-  };
-  while (full()) co_await Wait();
-  inflight_++;
-  inflight_bytes_ += cost;
-}
-
-void Session::Done(size_t requests, uint64_t cost) {
-  inflight_ -= static_cast<uint32_t>(requests);
-  inflight_bytes_ -= cost;
-  if (waiting_) wake_.cancel();
-}
-
-void Session::Fail() {
-  if (broken_) return;
-  broken_ = true;
-  boost::system::error_code ec;
-  socket_.shutdown(asio::socket_base::shutdown_both, ec);
-  socket_.close(ec);  // wakes the reader
-}
-
-void Session::Queue(OutgoingReply reply, uint64_t cost) {
-  if (broken_) {
-    Done(1, cost);
-    return;
+bool Session::Reached(Until until) {
+  switch (until) {
+    case Until::kUncongested: {
+      const NbdLimits& l = ctx_.limits;
+      return closed_ || (inflight_ < l.max_inflight_requests &&
+                         inflight_bytes_ + queued_bytes_ < l.max_inflight_bytes);
+    }
+    case Until::kDrained: {
+      std::lock_guard lock(write_mu_);
+      return closed_ || (inflight_ == 0 && !writing_);
+    }
+    case Until::kWorkersDone:
+      return inflight_ == 0;
   }
-  out_.push_back(Queued{std::move(reply), cost, 0});
-  Send();
+  return true;
 }
 
-void Session::AppendBuffers(const Queued& q, std::vector<asio::const_buffer>* buffers) {
-  const std::string& head = q.reply.head;
-  const std::string& data = q.reply.data;
-  if (q.sent < head.size()) buffers->push_back(asio::buffer(head) + q.sent);
-  const size_t from_data = q.sent > head.size() ? q.sent - head.size() : 0;
-  if (from_data < data.size()) buffers->push_back(asio::buffer(data) + from_data);
-}
-
-void Session::Consumed(size_t bytes) {
-  size_t requests = 0;
-  uint64_t cost = 0;
-  while (bytes > 0 && !out_.empty()) {
-    Queued& q = out_.front();
-    const size_t left = q.reply.size() - q.sent;
-    if (bytes < left) {
-      q.sent += bytes;
-      break;
-    }
-    bytes -= left;
-    requests++;
-    cost += q.cost;
-    out_.pop_front();
+asio::awaitable<void> Session::Pause(Until until) {
+  FlushBatch();
+  for (;;) {
+    reader_waiting_ = true;
+    if (Reached(until)) break;
+    co_await wake_.async_wait(kUseTuple);
+    wake_.expires_at(asio::steady_timer::time_point::max());
   }
-  if (requests > 0) Done(requests, cost);
+  reader_waiting_ = false;
 }
 
-void Session::Send() {
-  if (writing_ || out_.empty()) return;
-  if (broken_) {
-    for (; !out_.empty(); out_.pop_front()) Done(1, out_.front().cost);
-    return;
-  }
-  if (direct_send_) {
-    // The first replies usually fit the socket's buffer: written here they
-    // cost no coroutine and no trip through the scheduler. (asio passes at
-    // most 64 buffers to one writev.)
-    send_buffers_.clear();
-    for (const Queued& q : out_) {
-      if (send_buffers_.size() + 2 > 64) break;
-      AppendBuffers(q, &send_buffers_);
-    }
-    boost::system::error_code ec;
-    size_t sent = socket_.write_some(send_buffers_, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      sent = 0;
-      ec.clear();
-    }
-    if (ec) {
-      spdlog::info("nbd: {}: write failed: {}", peer_, ec.message());
-      Fail();
-      for (; !out_.empty(); out_.pop_front()) Done(1, out_.front().cost);
-      return;
-    }
-    Consumed(sent);
-    if (out_.empty()) return;
-  }
-  // The socket is full (or blocking): the writer waits until it drains.
-  writing_ = true;
-  asio::co_spawn(
-      strand_, [self = shared_from_this()] { return self->WriteLoop(); }, asio::detached);
+void Session::WakeReader() {
+  if (!reader_waiting_) return;
+  asio::post(wake_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
 }
 
-asio::awaitable<void> Session::WriteLoop() {
-  std::vector<Queued> batch;
-  std::vector<asio::const_buffer> buffers;
-  while (!out_.empty() && !broken_) {
-    batch.clear();
-    buffers.clear();
-    uint64_t cost = 0;
-    while (!out_.empty() && batch.size() < 64) {
-      batch.push_back(std::move(out_.front()));
-      out_.pop_front();
-    }
-    for (const Queued& q : batch) {
-      cost += q.cost;
-      AppendBuffers(q, &buffers);
-    }
-    boost::system::error_code ec;
-    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    Done(batch.size(), cost);
-    if (ec) {
-      if (!broken_) spdlog::info("nbd: {}: write failed: {}", peer_, ec.message());
-      Fail();
-    }
-  }
-  // After a failure nothing more is sent: account for what is left.
-  for (; !out_.empty(); out_.pop_front()) Done(1, out_.front().cost);
-  writing_ = false;
+void Session::BreakLocked() {
+  if (closed_.exchange(true)) return;
+  ::shutdown(socket_.native_handle(), SHUT_RDWR);
 }
 
-asio::awaitable<void> Session::Handle(RequestHeader h, std::string payload, uint64_t cost) {
-  fs::FileSystem* fs = ctx_.exports->fs();
-  const fs::InodeId ino = negotiated_.export_info.ino;
-  const uint32_t chunk = ctx_.limits.max_payload;
-  auto execute = [fs, ino, h, chunk, p = std::move(payload)] {
-    return ExecuteCommand(fs, ino, h, p, chunk);
-  };
-  auto op = net::RunBlocking(*ctx_.pool, std::move(execute));
-  CommandResult r = co_await std::move(op);
-  Reply(h, std::move(r), cost);
-}
-
-void Session::Reply(const RequestHeader& h, CommandResult r, uint64_t cost) {
+void Session::Encode(const RequestHeader& h, CommandResult r, Outgoing* out) const {
   if (r.err != 0) {
     spdlog::warn("nbd: {}: {} offset {} length {} on '{}': {}", peer_, CommandName(h.type),
                  h.offset, h.length, negotiated_.export_info.name, r.what);
+    EncodeError(h, ToNbdError(r.err, ErrorCtx(h)), r.what, out);
+    return;
   }
-  const uint32_t error = r.err != 0 ? ToNbdError(r.err, ErrorCtx(h)) : 0;
-  if (h.type == kCmdRead) {
-    Queue(error != 0
-              ? EncodeReadError(h.cookie, error, r.what, negotiated_.structured)
-              : EncodeReadReply(h.cookie, h.offset, std::move(r.data), negotiated_.structured),
-          cost);
+  const bool structured = negotiated_.structured;
+  if (h.type != kCmdRead) {
+    out->AddHead(EncodeReply(h.cookie, 0).head);
+  } else if (r.cached) {
+    out->AddHead(EncodeReadReplyHead(h.cookie, h.offset, h.length, structured));
+    for (auto& piece : r.cached->pieces) out->AddData(std::move(piece.owner), piece.bytes);
   } else {
-    Queue(EncodeReply(h.cookie, error), cost);
+    out->AddHead(EncodeReadReplyHead(h.cookie, h.offset, h.length, structured));
+    auto data = std::make_shared<const std::string>(std::move(r.data));
+    out->AddData(data, *data);
   }
+  out->Replied();
+}
+
+void Session::EncodeError(const RequestHeader& h, uint32_t error, std::string_view what,
+                          Outgoing* out) const {
+  if (h.type == kCmdRead) {
+    out->AddHead(EncodeReadError(h.cookie, error, what, negotiated_.structured).head);
+  } else {
+    out->AddHead(EncodeReply(h.cookie, error).head);
+  }
+  out->Replied();
+}
+
+void Session::Send(Outgoing* out) {
+  if (out->empty()) return;
+  std::unique_lock lock(write_mu_);
+  if (closed_) {
+    out->Clear();
+    return;
+  }
+  size_t sent = 0;
+  if (!writing_) {
+    auto part = [out](size_t i) { return out->Bytes(i); };
+    if (!net::SendWithoutBlocking(socket_.native_handle(), out->parts(), part, &sent)) {
+      spdlog::info("nbd: {}: write failed: {}", peer_, std::strerror(errno));
+      BreakLocked();
+      out->Clear();
+      return;
+    }
+    if (sent == out->bytes()) {
+      out->Clear();
+      return;
+    }
+  }
+  // The socket is full (or a writer is running): the rest waits behind
+  // whatever is queued, so replies never interleave.
+  queued_bytes_ += out->bytes() - sent;
+  out->MoveRest(sent, &queue_);
+  out->Clear();
+  if (writing_) return;
+  writing_ = true;
+  lock.unlock();
+  asio::co_spawn(
+      socket_.get_executor(), [self = shared_from_this()] { return self->WriteLoop(); },
+      asio::detached);
+}
+
+asio::awaitable<void> Session::WriteLoop() {
+  std::vector<Piece> batch;
+  std::vector<asio::const_buffer> buffers;
+  for (;;) {
+    batch.clear();
+    buffers.clear();
+    {
+      std::lock_guard lock(write_mu_);
+      if (closed_ || queue_.empty()) {
+        writing_ = false;
+        queue_.clear();
+        queued_bytes_ = 0;
+        break;
+      }
+      while (!queue_.empty() && batch.size() < kMaxGather) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    size_t bytes = 0;
+    for (const Piece& p : batch) {
+      buffers.push_back(asio::buffer(p.bytes.data(), p.bytes.size()));
+      bytes += p.bytes.size();
+    }
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, kUseTuple);
+    queued_bytes_ -= bytes;
+    if (ec) {
+      std::lock_guard lock(write_mu_);
+      if (!closed_) spdlog::info("nbd: {}: write failed: {}", peer_, ec.message());
+      BreakLocked();
+    }
+  }
+  WakeReader();
+}
+
+void Session::Dispatch(const RequestHeader& h, std::string payload, uint64_t cost) {
+  inflight_++;
+  inflight_bytes_ += cost;
+  asio::post(*ctx_.pool, [self = shared_from_this(), h, p = std::move(payload), cost] {
+    const ServerContext& ctx = self->ctx_;
+    CommandResult r = ExecuteCommand(ctx.exports->fs(), self->negotiated_.export_info.ino, h, p,
+                                     ctx.limits.max_payload);
+    Outgoing out;
+    self->Encode(h, std::move(r), &out);
+    self->Send(&out);
+    self->inflight_bytes_ -= cost;
+    self->inflight_--;
+    self->WakeReader();
+  });
 }
 
 Status Session::ReleaseInode() {
@@ -332,16 +431,16 @@ Status Session::ReleaseInode() {
 asio::awaitable<void> Session::Run() {
   const ExportLimits limits{negotiated_.export_info.size, ctx_.limits.max_payload,
                             negotiated_.read_only, negotiated_.structured};
+  fs::FileSystem* fs = ctx_.exports->fs();
+  const fs::InodeId ino = negotiated_.export_info.ino;
   std::array<char, kRequestHeaderSize> raw;
   bool graceful = false;
-  {
-    // For Queue's direct send, which must never block the I/O thread.
-    boost::system::error_code ec;
-    socket_.non_blocking(true, ec);
-    direct_send_ = !ec;
-  }
-  while (!broken_) {
-    if (!co_await ReadExact(raw.data(), raw.size())) break;
+  bool eof = false;
+  for (;;) {
+    if (!co_await ReadExact(raw.data(), raw.size())) {
+      eof = !closed_;
+      break;
+    }
     RequestHeader h;
     DecodeRequestHeader(std::string_view(raw.data(), raw.size()), &h);
     RequestCheck check = CheckRequest(h, limits);
@@ -353,57 +452,50 @@ asio::awaitable<void> Session::Run() {
       graceful = true;
       break;
     }
+    if (!Reached(Until::kUncongested)) co_await Pause(Until::kUncongested);
+    if (closed_) break;
     if (check.action == Action::kReplyError) {
       spdlog::info("nbd: {}: {} (cookie {}): {}", peer_, CommandName(h.type), h.cookie,
                    check.reason);
       if (h.type == kCmdWrite && !co_await Discard(h.length)) break;
-      co_await Admit(kSimpleReplySize);
-      if (h.type == kCmdRead) {
-        Queue(EncodeReadError(h.cookie, check.error, check.reason, negotiated_.structured),
-              kSimpleReplySize);
-      } else {
-        Queue(EncodeReply(h.cookie, check.error), kSimpleReplySize);
-      }
+      EncodeError(h, check.error, check.reason, &batch_);
       continue;
     }
-    const uint64_t cost =
-        kSimpleReplySize + (h.type == kCmdRead || h.type == kCmdWrite ? h.length : 0);
-    co_await Admit(cost);
     if (h.type == kCmdRead) {
       // A read the memory cache holds is answered here, on the I/O thread:
-      // a hand-off to the pool and back would cost two thread wake-ups,
-      // more than the read itself.
-      std::optional<CommandResult> cached =
-          TryReadCached(ctx_.exports->fs(), negotiated_.export_info.ino, h);
+      // a hand-off to a worker costs a thread wake-up, more than the read.
+      // Its reply joins the batch sent when the reader has no complete
+      // request left to handle (Fill) or the batch is full: one sendmsg
+      // for the replies to everything a client pipelined, instead of one
+      // each (each send runs TCP's whole transmit and, on loopback,
+      // receive path).
+      std::optional<CommandResult> cached = TryReadCached(fs, ino, h);
       if (cached) {
-        Reply(h, std::move(*cached), cost);
+        Encode(h, std::move(*cached), &batch_);
+        if (batch_.replies() >= kBatchReplies || batch_.bytes() >= kBatchBytes) FlushBatch();
         continue;
       }
     }
     std::string payload;
     if (h.type == kCmdWrite) {
       payload.resize(h.length);
-      if (!co_await ReadExact(payload.data(), payload.size())) {
-        Done(1, cost);
-        break;
-      }
+      if (!co_await ReadExact(payload.data(), payload.size())) break;
     }
-    asio::co_spawn(
-        strand_,
-        [self = shared_from_this(), h, p = std::move(payload), cost]() mutable {
-          return self->Handle(h, std::move(p), cost);
-        },
-        asio::detached);
+    const uint64_t cost = h.type == kCmdRead || h.type == kCmdWrite ? h.length : 0;
+    Dispatch(h, std::move(payload), cost);
   }
-  // Finish what was admitted (NBD_CMD_DISC: "handle all outstanding
-  // requests"), then close.
-  while (inflight_ > 0) co_await Wait();
-  if (!broken_) {
-    broken_ = true;
+  FlushBatch();
+  // NBD_CMD_DISC (and EOF): "handle all outstanding requests", then close.
+  if (graceful || eof) co_await Pause(Until::kDrained);
+  {
+    std::lock_guard lock(write_mu_);  // no send may be using the descriptor
+    closed_ = true;
     boost::system::error_code ec;
     socket_.shutdown(asio::socket_base::shutdown_both, ec);
     socket_.close(ec);
   }
+  // Workers still running use the inode: it is released after them.
+  co_await Pause(Until::kWorkersDone);
   auto release = [self = shared_from_this()] { return self->ReleaseInode(); };
   auto op = net::RunBlocking(*ctx_.pool, std::move(release));
   Status st = co_await std::move(op);
@@ -416,9 +508,8 @@ asio::awaitable<void> Session::Run() {
 
 asio::awaitable<void> Transmit(net::Socket socket, Negotiated negotiated, const ServerContext& ctx,
                                std::string peer) {
-  auto strand = co_await asio::this_coro::executor;
-  auto session = std::make_shared<Session>(std::move(socket), std::move(negotiated), ctx,
-                                           std::move(peer), strand);
+  auto session =
+      std::make_shared<Session>(std::move(socket), std::move(negotiated), ctx, std::move(peer));
   auto run = session->Run();
   co_await std::move(run);
 }
