@@ -14,6 +14,8 @@ namespace {
 ninep::ClientOptions ClientOptionsOf(const MountOptions& o) {
   ninep::ClientOptions c;
   c.msize = o.msize;
+  // zerofs servers let a lookup's walk and getattr go out together.
+  c.ask_zerofs = true;
   return c;
 }
 

@@ -4,6 +4,9 @@
 #include <sys/sysmacros.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,26 @@ void ReplyEntry(fuse_req_t req, const std::string& path, const Entry& entry) {
 Result<Entry> WalkChild(MountContext& m, const Link& link, uint32_t uid, uint32_t dfid,
                         const std::string& name, const std::string& path) {
   Client& c = *link.client;
+  if (c.pipelines_walks()) {
+    // Twalk and the new fid's Tgetattr in one round trip (9P2000.L.zerofs).
+    uint32_t newfid = c.AllocFid();
+    auto replies = c.RpcMany(
+        {ninep::Twalk{dfid, newfid, {name}}, ninep::Tgetattr{newfid, ninep::kGetattrBasic}});
+    auto walked = Client::As<ninep::Rwalk>(std::move(replies[0]));
+    if (!walked.ok() || walked->qids.size() != 1) {
+      c.FreeFid(newfid);
+      if (!walked.ok()) return walked.error();
+      return Error::Posix(ENOENT);
+    }
+    Entry e{{}, Remote::Own(link, uid, newfid)};
+    auto a = Client::As<Rgetattr>(std::move(replies[1]));
+    if (a.ok() && a->qid.path == walked->qids[0].path) {
+      e.attr = std::move(*a);
+      return e;
+    }
+    ZFS_ASSIGN_OR_RETURN(e.attr, c.Getattr(newfid, ninep::kGetattrBasic));
+    return e;
+  }
   FidRef known_fid;
   uint64_t known_qid = 0;
   if (auto known = m.nodes.NodeAt(path)) {
@@ -135,8 +158,47 @@ void Readlink(fuse_req_t req, fuse_ino_t ino) {
   fuse_reply_readlink(req, target->c_str());
 }
 
-// Creates `name` in `parent` with `make(client, dfid)` and answers with its
-// entry.
+// The qid of what Tmkdir, Tmknod or Tsymlink made.
+Result<ninep::Qid> MadeQid(Result<ninep::Reply> reply) {
+  if (!reply.ok()) return reply.error();
+  if (auto* e = std::get_if<ninep::Rlerror>(&reply->msg)) {
+    return Error::Posix(static_cast<int>(e->ecode));
+  }
+  if (auto* r = std::get_if<ninep::Rmkdir>(&reply->msg)) return r->qid;
+  if (auto* r = std::get_if<ninep::Rmknod>(&reply->msg)) return r->qid;
+  if (auto* r = std::get_if<ninep::Rsymlink>(&reply->msg)) return r->qid;
+  return Error::Posix(EPROTO, "unexpected reply to a create");
+}
+
+// Sends `make` and, with a server that pipelines walks, the walk to the new
+// name and its Tgetattr in the same round trip. The entry if all went in
+// order; null if the walk or getattr ran before the creation (the server
+// ran the creation on a worker) and must be redone.
+Result<std::optional<Entry>> MakePipelined(const Link& link, uint32_t uid, uint32_t dfid,
+                                           const std::string& name, ninep::TMessage make) {
+  Client& c = *link.client;
+  uint32_t newfid = c.AllocFid();
+  auto replies = c.RpcMany({std::move(make), ninep::Twalk{dfid, newfid, {name}},
+                            ninep::Tgetattr{newfid, ninep::kGetattrBasic}});
+  auto walked = Client::As<ninep::Rwalk>(std::move(replies[1]));
+  FidRef fid;
+  if (walked.ok() && walked->qids.size() == 1) {
+    fid = Remote::Own(link, uid, newfid);  // clunked unless kept
+  } else {
+    c.FreeFid(newfid);
+  }
+  ZFS_ASSIGN_OR_RETURN(ninep::Qid made, MadeQid(std::move(replies[0])));
+  if (!fid || walked->qids[0].path != made.path) return std::optional<Entry>();
+  auto a = Client::As<Rgetattr>(std::move(replies[2]));
+  if (!a.ok() || a->qid.path != made.path) {
+    ZFS_ASSIGN_OR_RETURN(Rgetattr again, c.Getattr(newfid, ninep::kGetattrBasic));
+    a = std::move(again);
+  }
+  return std::optional<Entry>(Entry{std::move(*a), std::move(fid)});
+}
+
+// Creates `name` in `parent` with the message `make(dfid)` and answers with
+// its entry.
 template <typename F>
 void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
   if (NameTooLong(req, name)) return;
@@ -148,7 +210,14 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
   uint32_t uid = CallerUid(req);
   auto e = m.conn.Run([&](const Link& link) -> Result<Entry> {
     ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, parent));
-    ZFS_RETURN_IF_ERROR(make(*link.client, dfid->fid()));
+    ninep::TMessage msg = make(dfid->fid());
+    if (link.client->pipelines_walks()) {
+      ZFS_ASSIGN_OR_RETURN(std::optional<Entry> made,
+                           MakePipelined(link, uid, dfid->fid(), child, std::move(msg)));
+      if (made) return std::move(*made);
+    } else {
+      ZFS_RETURN_IF_ERROR(MadeQid(link.client->Rpc(msg)));
+    }
     return WalkChild(m, link, uid, dfid->fid(), child, path);
   });
   if (!e.ok()) return ReplyError(req, e.error());
@@ -157,25 +226,23 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
 
 void Mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
   uint32_t gid = CallerGid(req);
-  MakeEntry(req, parent, name, [&](Client& c, uint32_t dfid) -> Status {
-    ZFS_RETURN_IF_ERROR(c.Mknod(dfid, name, mode, major(rdev), minor(rdev), gid));
-    return OkStatus();
+  MakeEntry(req, parent, name, [&](uint32_t dfid) -> ninep::TMessage {
+    return ninep::Tmknod{dfid, name, mode, major(rdev), minor(rdev), gid};
   });
 }
 
 void Mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
   uint32_t gid = CallerGid(req);
-  MakeEntry(req, parent, name, [&](Client& c, uint32_t dfid) -> Status {
-    ZFS_RETURN_IF_ERROR(c.Mkdir(dfid, name, mode & 07777, gid));
-    return OkStatus();
+  MakeEntry(req, parent, name, [&](uint32_t dfid) -> ninep::TMessage {
+    return ninep::Tmkdir{dfid, name, mode & 07777, gid};
   });
 }
 
 void Symlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
   uint32_t gid = CallerGid(req);
-  MakeEntry(req, parent, name, [&](Client& c, uint32_t dfid) -> Status {
-    ZFS_RETURN_IF_ERROR(c.Symlink(dfid, name, target, gid));
-    return OkStatus();
+  if (std::strlen(target) > PATH_MAX) return (void)fuse_reply_err(req, ENAMETOOLONG);
+  MakeEntry(req, parent, name, [&](uint32_t dfid) -> ninep::TMessage {
+    return ninep::Tsymlink{dfid, name, target, gid};
   });
 }
 

@@ -34,18 +34,98 @@ void SetOpenFlags(const MountContext& m, fuse_file_info* fi) {
   (void)m;
 }
 
+// A clone of `fid` opened with `flags` (Tlopen changes what a fid is); the
+// walk and the open in one round trip where the server allows.
+Result<uint32_t> OpenClone(Client& c, uint32_t fid, uint32_t flags) {
+  if (!c.pipelines_walks()) {
+    ZFS_ASSIGN_OR_RETURN(uint32_t clone, c.WalkNew(fid, {}));
+    FidGuard guard(&c, clone);
+    ZFS_RETURN_IF_ERROR(c.Lopen(clone, flags));
+    return guard.Release();
+  }
+  uint32_t clone = c.AllocFid();
+  auto replies = c.RpcMany({ninep::Twalk{fid, clone, {}}, ninep::Tlopen{clone, flags}});
+  auto walked = Client::As<ninep::Rwalk>(std::move(replies[0]));
+  if (!walked.ok()) {
+    c.FreeFid(clone);
+    return walked.error();
+  }
+  FidGuard guard(&c, clone);
+  ZFS_RETURN_IF_ERROR(Client::As<ninep::Rlopen>(std::move(replies[1])));
+  return guard.Release();
+}
+
+// Tlcreate of `child` in the directory `dfid` (on a clone of it), the new
+// file's attributes and an unopened fid for it. Pipelined where the server
+// allows; each later reply is checked against the creation's qid, since
+// the server may have run the creation after them (on a worker).
+struct Created {
+  uint32_t open_fid = 0;
+  ninep::Rgetattr attr;
+  FidRef node_fid;  // null if the walk did not find the new file
+};
+
+Result<Created> CreateIn(const Link& link, uint32_t uid, uint32_t dfid, const std::string& child,
+                         uint32_t flags, uint32_t mode, uint32_t gid) {
+  Client& c = *link.client;
+  uint32_t node_fid = c.AllocFid();
+  Created out;
+  if (!c.pipelines_walks()) {
+    ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dfid, {}));
+    FidGuard guard(&c, fid);
+    // Tlcreate turns the directory fid into the new file's open fid.
+    ZFS_RETURN_IF_ERROR(c.Lcreate(fid, child, flags, mode, gid));
+    // The attributes, and an unopened fid for the new node, in one round trip.
+    auto replies = c.RpcMany(
+        {ninep::Tgetattr{fid, ninep::kGetattrBasic}, ninep::Twalk{dfid, node_fid, {child}}});
+    auto walked = Client::As<ninep::Rwalk>(std::move(replies[1]));
+    if (walked.ok() && walked->qids.size() == 1) {
+      out.node_fid = Remote::Own(link, uid, node_fid);
+    } else {
+      c.FreeFid(node_fid);
+    }
+    ZFS_ASSIGN_OR_RETURN(out.attr, Client::As<ninep::Rgetattr>(std::move(replies[0])));
+    if (out.node_fid && walked->qids[0].path != out.attr.qid.path) out.node_fid.reset();
+    out.open_fid = guard.Release();
+    return out;
+  }
+  uint32_t fid = c.AllocFid();
+  auto replies = c.RpcMany(
+      {ninep::Twalk{dfid, fid, {}}, ninep::Tlcreate{fid, child, flags, mode, gid},
+       ninep::Tgetattr{fid, ninep::kGetattrBasic}, ninep::Twalk{dfid, node_fid, {child}}});
+  auto walked = Client::As<ninep::Rwalk>(std::move(replies[3]));
+  if (walked.ok() && walked->qids.size() == 1) {
+    out.node_fid = Remote::Own(link, uid, node_fid);
+  } else {
+    c.FreeFid(node_fid);
+  }
+  auto cloned = Client::As<ninep::Rwalk>(std::move(replies[0]));
+  if (!cloned.ok()) {
+    c.FreeFid(fid);
+    return cloned.error();
+  }
+  FidGuard guard(&c, fid);
+  ZFS_ASSIGN_OR_RETURN(ninep::Rlcreate made, Client::As<ninep::Rlcreate>(std::move(replies[1])));
+  auto a = Client::As<ninep::Rgetattr>(std::move(replies[2]));
+  if (!a.ok() || a->qid.path != made.qid.path) {
+    ZFS_ASSIGN_OR_RETURN(ninep::Rgetattr again, c.Getattr(fid, ninep::kGetattrBasic));
+    a = std::move(again);
+  }
+  out.attr = std::move(*a);
+  if (out.node_fid && walked->qids[0].path != made.qid.path) out.node_fid.reset();
+  out.open_fid = guard.Release();
+  return out;
+}
+
 void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   MountContext& m = Ctx(req);
   uint32_t uid = CallerUid(req);
   uint32_t flags = ServerFlags(m, fi->flags, true);
   auto open = [&](uint32_t f) {
     return m.conn.Run([&](const Link& link) -> Result<Handle*> {
-      // Tlopen changes what a fid is: open a clone of the node's.
       ZFS_ASSIGN_OR_RETURN(FidRef node_fid, m.remote.NodeFid(link, uid, ino));
-      ZFS_ASSIGN_OR_RETURN(uint32_t fid, link.client->WalkNew(node_fid->fid(), {}));
-      FidGuard guard(link.client.get(), fid);
-      ZFS_RETURN_IF_ERROR(link.client->Lopen(fid, f));
-      return m.handles.Add(std::make_shared<Handle>(ino, uid, f, link, guard.Release()));
+      ZFS_ASSIGN_OR_RETURN(uint32_t fid, OpenClone(*link.client, node_fid->fid(), f));
+      return m.handles.Add(std::make_shared<Handle>(ino, uid, f, link, fid));
     });
   };
   auto h = open(flags);
@@ -71,28 +151,13 @@ void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fu
   uint32_t flags = ServerFlags(m, fi->flags, true) | O_CREAT;
   fuse_entry_param e{};
   auto h = m.conn.Run([&](const Link& link) -> Result<Handle*> {
-    Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
-    ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dir_fid->fid(), {}));
-    FidGuard guard(&c, fid);
-    // Tlcreate turns the directory fid into the new file's open fid.
-    ZFS_RETURN_IF_ERROR(c.Lcreate(fid, child, flags, mode & 07777, gid));
-    // The attributes, and an unopened fid for the new node, in one round trip.
-    uint32_t node_fid = c.AllocFid();
-    auto replies = c.RpcMany({ninep::Tgetattr{fid, ninep::kGetattrBasic},
-                              ninep::Twalk{dir_fid->fid(), node_fid, {child}}});
-    auto walked = Client::As<ninep::Rwalk>(std::move(replies[1]));
-    FidRef kept;
-    if (walked.ok() && walked->qids.size() == 1) {
-      kept = Remote::Own(link, uid, node_fid);
-    } else {
-      c.FreeFid(node_fid);
-    }
-    ZFS_ASSIGN_OR_RETURN(ninep::Rgetattr a, Client::As<ninep::Rgetattr>(std::move(replies[0])));
-    e.ino = m.nodes.Remember(path, a.qid.path);
-    if (kept && walked->qids[0].path == a.qid.path) m.nodes.KeepFid(e.ino, kept);
-    e.attr = ToStat(a);
-    return m.handles.Add(std::make_shared<Handle>(e.ino, uid, flags, link, guard.Release()));
+    ZFS_ASSIGN_OR_RETURN(Created made,
+                         CreateIn(link, uid, dir_fid->fid(), child, flags, mode & 07777, gid));
+    e.ino = m.nodes.Remember(path, made.attr.qid.path);
+    if (made.node_fid) m.nodes.KeepFid(e.ino, made.node_fid);
+    e.attr = ToStat(made.attr);
+    return m.handles.Add(std::make_shared<Handle>(e.ino, uid, flags, link, made.open_fid));
   });
   if (!h.ok()) return ReplyError(req, h.error());
   e.attr_timeout = m.options.attr_timeout;

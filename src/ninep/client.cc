@@ -21,13 +21,22 @@ class Client::Call {
   uint16_t tag = 0;
   uint32_t free_fid = kNoFid;           // freed when the reply comes (ClunkNoWait)
   bool done = false;                    // guarded by Client::mu_
-  std::optional<Result<Reply>> result;  // guarded by Client::mu_
+  bool waiting = false;                 // guarded by Client::mu_: its thread sleeps in Wait
+  std::optional<Result<Reply>> result;  // guarded by Client::mu_ until done
   std::condition_variable cv;
 };
 
 namespace {
 
 Error Disconnected() { return Error::Posix(ECONNRESET, "9p connection closed"); }
+
+// One recv usually brings a whole small reply (or several); larger frames
+// are read straight into their own string.
+constexpr size_t kReadBuffer = 64 * 1024;
+// Unread replies of ClunkNoWait calls kept at most while no thread reads;
+// beyond that the caller waits for its own, reading the others' on the way
+// (each holds a tag, and there are 65535).
+constexpr size_t kMaxUnread = 256;
 
 bool WriteAll(int fd, const char* p, size_t n) {
   while (n > 0) {
@@ -112,34 +121,56 @@ Result<std::unique_ptr<Client>> Client::Connect(const std::string& address,
                                                 const ClientOptions& options) {
   ZFS_ASSIGN_OR_RETURN(int fd, Dial(address));
   std::unique_ptr<Client> c(new Client(fd, options.msize));
-  ZFS_RETURN_IF_ERROR(c->Negotiate(options));
-  c->reader_ = std::thread([p = c.get()] { p->ReaderLoop(); });
+  Status st = c->Negotiate(options, options.ask_zerofs);
+  if (!st.ok() && options.ask_zerofs && st.error().sys_errno() == ECONNRESET) {
+    // A server that hangs up on the extension's name: once more without it.
+    ZFS_ASSIGN_OR_RETURN(fd, Dial(address));
+    c.reset(new Client(fd, options.msize));
+    st = c->Negotiate(options, false);
+  }
+  if (!st.ok()) return st.error();
   return c;
 }
 
-Client::Client(int fd, uint32_t msize) : fd_(fd), msize_(msize) {}
+Client::Client(int fd, uint32_t msize) : fd_(fd), msize_(msize), rbuf_(kReadBuffer, '\0') {}
 
-Client::~Client() {
-  Close();
-  if (reader_.joinable()) reader_.join();
-  ::close(fd_);
-}
+// No thread can be in a call: they hold the client by a reference.
+Client::~Client() { ::close(fd_); }
 
 void Client::Close() { ::shutdown(fd_, SHUT_RDWR); }
 
-// Before the reader thread starts: one Tversion, one Rversion.
-Status Client::Negotiate(const ClientOptions& options) {
-  std::string frame = EncodeRequest(kNoTag, Tversion{options.msize, options.version});
+Result<RMessage> Client::ExchangeVersion(uint32_t msize, const std::string& version) {
+  std::string frame = EncodeRequest(kNoTag, Tversion{msize, version});
   if (!WriteAll(fd_, frame.data(), frame.size())) return Disconnected();
-  auto reply = ReadFrame(fd_, options.msize);
+  auto reply = ReadFrame(fd_, msize);
   if (!reply) return Disconnected();
   ZFS_ASSIGN_OR_RETURN(Response r, DecodeResponse(*reply));
-  if (auto* e = std::get_if<Rlerror>(&r.msg)) {
+  return std::move(r.msg);
+}
+
+// Before any call: Tversion, Rversion (twice when the server does not know
+// the extension asked for).
+Status Client::Negotiate(const ClientOptions& options, bool ask_zerofs) {
+  std::optional<RMessage> r;
+  if (ask_zerofs && options.version == kVersion9P2000L) {
+    ZFS_ASSIGN_OR_RETURN(RMessage m, ExchangeVersion(options.msize, kVersion9P2000LZerofs));
+    auto* v = std::get_if<Rversion>(&m);
+    // Else "unknown", another suffix or an Rlerror (diod): the plain version next.
+    if (v != nullptr && (v->version == kVersion9P2000LZerofs || v->version == kVersion9P2000L)) {
+      r = std::move(m);
+    }
+  }
+  if (!r) {
+    ZFS_ASSIGN_OR_RETURN(RMessage m, ExchangeVersion(options.msize, options.version));
+    r = std::move(m);
+  }
+  if (auto* e = std::get_if<Rlerror>(&*r)) {
     return Error::Posix(static_cast<int>(e->ecode), "Tversion refused");
   }
-  auto* v = std::get_if<Rversion>(&r.msg);
+  auto* v = std::get_if<Rversion>(&*r);
   if (v == nullptr) return Error::Posix(EPROTO, "Tversion: unexpected reply");
-  if (v->version != kVersion9P2000L) {
+  zerofs_ = v->version == kVersion9P2000LZerofs;
+  if (v->version != kVersion9P2000L && !zerofs_) {
     return Error::Posix(EPROTONOSUPPORT, "server speaks '" + v->version + "'");
   }
   if (v->msize > options.msize || v->msize < kHeaderSize + kIoHeaderSize) {
@@ -149,33 +180,95 @@ Status Client::Negotiate(const ClientOptions& options) {
   return OkStatus();
 }
 
-void Client::ReaderLoop() {
+std::unique_ptr<std::string> Client::NextFrame() {
   for (;;) {
-    auto frame = ReadFrame(fd_, msize_);
-    if (!frame) break;
-    auto owned = std::make_unique<std::string>(std::move(*frame));
-    auto decoded = DecodeResponse(*owned);
-    uint16_t tag = ParseHeader(*owned)->tag;
+    const size_t have = rend_ - rbegin_;
+    if (have >= kSizeFieldSize) {
+      const uint32_t size = LoadLE32(rbuf_.data() + rbegin_);
+      if (!FrameSizeOk(size, msize_)) return nullptr;
+      if (have >= size) {
+        auto frame = std::make_unique<std::string>(rbuf_.data() + rbegin_, size);
+        rbegin_ += size;
+        return frame;
+      }
+      if (size > rbuf_.size()) {
+        auto frame = std::make_unique<std::string>(size, '\0');
+        std::memcpy(frame->data(), rbuf_.data() + rbegin_, have);
+        rbegin_ = rend_ = 0;
+        if (!ReadAll(fd_, frame->data() + have, size - have)) return nullptr;
+        return frame;
+      }
+    }
+    if (rbegin_ > 0) {
+      std::memmove(rbuf_.data(), rbuf_.data() + rbegin_, have);
+      rbegin_ = 0;
+      rend_ = have;
+    }
+    ssize_t n = ::recv(fd_, rbuf_.data() + rend_, rbuf_.size() - rend_, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return nullptr;
+    rend_ += static_cast<size_t>(n);
+  }
+}
+
+bool Client::FrameBuffered() const {
+  const size_t have = rend_ - rbegin_;
+  if (have < kSizeFieldSize) return false;
+  const uint32_t size = LoadLE32(rbuf_.data() + rbegin_);
+  return !FrameSizeOk(size, msize_) || have >= size;  // a bad size fails at once
+}
+
+bool Client::Dispatch(std::unique_ptr<std::string> frame, const Call* mine) {
+  auto decoded = DecodeResponse(*frame);
+  const uint16_t tag = ParseHeader(*frame)->tag;  // NextFrame checked the size
+  std::shared_ptr<Call> call;
+  bool mine_done = false;
+  {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = pending_.find(tag);
-    if (it == pending_.end()) continue;  // a reply to a flushed call: dropped
-    auto call = it->second;
-    pending_.erase(it);
-    if (call->free_fid != kNoFid) fids_in_use_.erase(call->free_fid);
-    if (decoded.ok()) {
-      call->result = Reply{std::move(owned), std::move(decoded->msg)};
-    } else {
-      call->result = decoded.error();
+    if (it != pending_.end()) {  // else a reply to a flushed call: dropped
+      call = std::move(it->second);
+      pending_.erase(it);
+      if (call->free_fid != kNoFid) fids_in_use_.erase(call->free_fid);
+      if (decoded.ok()) {
+        call->result = Reply{std::move(frame), std::move(decoded->msg)};
+      } else {
+        call->result = decoded.error();
+      }
+      call->done = true;
+      if (!flushing_.count(tag)) FreeTagLocked(tag);
+      if (!call->waiting) call.reset();  // `mine`, or not waited for yet: nobody to wake
     }
-    call->done = true;
-    call->cv.notify_all();
-    if (!flushing_.count(tag)) FreeTagLocked(tag);
+    // `mine` may also have been completed by Flush meanwhile.
+    mine_done = mine != nullptr && mine->done;
   }
-  FailAll();
+  // Woken after mu_ is released, so that the waiter does not block on it.
+  if (call) call->cv.notify_one();
+  return mine_done;
+}
+
+bool Client::Lead(const std::shared_ptr<Call>& call) {
+  for (;;) {
+    auto frame = NextFrame();
+    if (!frame) return false;
+    if (Dispatch(std::move(frame), call.get())) break;
+  }
+  // Replies read along with this one go to their callers now rather than
+  // after the next reader wakes.
+  while (FrameBuffered()) {
+    auto frame = NextFrame();
+    if (!frame) return false;
+    Dispatch(std::move(frame), nullptr);
+  }
+  return true;
 }
 
 void Client::FailAll() {
   std::lock_guard<std::mutex> lock(mu_);
+  FailAllLocked();
+}
+
+void Client::FailAllLocked() {
   dead_ = true;
   for (auto& [tag, call] : pending_) {
     call->result = Disconnected();
@@ -192,10 +285,10 @@ void Client::FreeTagLocked(uint16_t tag) {
 }
 
 Status Client::SendFrame(const std::string& frame) {
-  if (frame.size() > msize_) return Error::Posix(EMSGSIZE, "request larger than msize");
   std::lock_guard<std::mutex> lock(write_mu_);
   if (!WriteAll(fd_, frame.data(), frame.size())) {
-    ::shutdown(fd_, SHUT_RDWR);  // the reader fails every pending call
+    ::shutdown(fd_, SHUT_RDWR);  // a reader's recv fails too
+    FailAll();
     return Disconnected();
   }
   return OkStatus();
@@ -205,26 +298,67 @@ Result<std::shared_ptr<Client::Call>> Client::Start(const TMessage& msg) {
   return StartCall(msg, kNoFid);
 }
 
-Result<std::shared_ptr<Client::Call>> Client::StartCall(const TMessage& msg, uint32_t free_fid) {
+Result<std::shared_ptr<Client::Call>> Client::NewCall(uint32_t free_fid) {
   auto call = std::make_shared<Call>();
   call->free_fid = free_fid;
-  {
-    std::unique_lock<std::mutex> lock(mu_);
-    tag_cv_.wait(lock, [&] { return dead_ || tags_in_use_.size() < kNoTag; });
-    if (dead_) return Disconnected();
-    while (next_tag_ == kNoTag || tags_in_use_.count(next_tag_)) next_tag_++;
-    call->tag = next_tag_++;
-    tags_in_use_.insert(call->tag);
-    pending_[call->tag] = call;
+  std::unique_lock<std::mutex> lock(mu_);
+  tag_cv_.wait(lock, [&] { return dead_ || tags_in_use_.size() < kNoTag; });
+  if (dead_) return Disconnected();
+  while (next_tag_ == kNoTag || tags_in_use_.count(next_tag_)) next_tag_++;
+  call->tag = next_tag_++;
+  tags_in_use_.insert(call->tag);
+  pending_[call->tag] = call;
+  return call;
+}
+
+void Client::Abandon(const std::shared_ptr<Call>& call) {
+  std::lock_guard<std::mutex> lock(mu_);
+  pending_.erase(call->tag);
+  FreeTagLocked(call->tag);
+}
+
+Result<std::shared_ptr<Client::Call>> Client::StartCall(const TMessage& msg, uint32_t free_fid) {
+  ZFS_ASSIGN_OR_RETURN(auto call, NewCall(free_fid));
+  std::string frame = EncodeRequest(call->tag, msg);
+  if (frame.size() > msize_) {
+    Abandon(call);
+    return Error::Posix(EMSGSIZE, "request larger than msize");
   }
-  Status sent = SendFrame(EncodeRequest(call->tag, msg));
-  if (!sent.ok()) return sent.error();
+  ZFS_RETURN_IF_ERROR(SendFrame(frame));
   return call;
 }
 
 Result<Reply> Client::Wait(const std::shared_ptr<Call>& call) {
   std::unique_lock<std::mutex> lock(mu_);
-  call->cv.wait(lock, [&] { return call->done; });
+  while (!call->done) {
+    if (reading_) {
+      call->waiting = true;
+      waiters_++;
+      call->cv.wait(lock);  // its reply, or the reading handed over
+      waiters_--;
+      call->waiting = false;
+      continue;
+    }
+    reading_ = true;
+    lock.unlock();
+    const bool ok = Lead(call);
+    lock.lock();
+    reading_ = false;
+    if (!ok) FailAllLocked();
+    // The reading passes to a thread still waiting, if any.
+    std::shared_ptr<Call> next;
+    if (waiters_ > 0) {
+      for (auto& [tag, c] : pending_) {
+        if (c->waiting) {
+          next = c;
+          break;
+        }
+      }
+    }
+    lock.unlock();
+    if (next) next->cv.notify_one();
+    lock.lock();
+  }
   return std::move(*call->result);
 }
 
@@ -234,9 +368,25 @@ Result<Reply> Client::Rpc(const TMessage& msg) {
 }
 
 std::vector<Result<Reply>> Client::RpcMany(const std::vector<TMessage>& msgs) {
+  // One send for the batch: one syscall, and the server reads it in one go.
   std::vector<Result<std::shared_ptr<Call>>> calls;
   calls.reserve(msgs.size());
-  for (const auto& msg : msgs) calls.push_back(Start(msg));
+  std::string batch;
+  for (const auto& msg : msgs) {
+    auto call = NewCall(kNoFid);
+    if (call.ok()) {
+      std::string frame = EncodeRequest((*call)->tag, msg);
+      if (frame.size() > msize_) {
+        Abandon(*call);
+        call = Error::Posix(EMSGSIZE, "request larger than msize");
+      } else {
+        batch += frame;
+      }
+    }
+    calls.push_back(std::move(call));
+  }
+  // A failed send fails every pending call, these too.
+  if (!batch.empty()) SendFrame(batch).Ignore();
   std::vector<Result<Reply>> out;
   out.reserve(msgs.size());
   for (auto& call : calls) {
@@ -251,7 +401,14 @@ std::vector<Result<Reply>> Client::RpcMany(const std::vector<TMessage>& msgs) {
 
 void Client::ClunkNoWait(uint32_t fid) {
   // A dead connection forgot its fids; a failed send kills the connection.
-  if (!StartCall(Tclunk{fid}, fid).ok()) FreeFid(fid);
+  auto call = StartCall(Tclunk{fid}, fid);
+  if (!call.ok()) return FreeFid(fid);
+  bool drain;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    drain = !reading_ && pending_.size() > kMaxUnread;
+  }
+  if (drain) Wait(*call).Ignore();
 }
 
 uint16_t Client::TagOf(const std::shared_ptr<Call>& call) const { return call->tag; }

@@ -1,8 +1,15 @@
 // A small synchronous 9P2000.L client: blocking, thread-safe calls over one
 // TCP or Unix-socket connection, with requests from many threads in flight
-// at once (multiplexed by tag; a reader thread routes each reply to its
-// caller). The base of the `zerofs mount` FUSE client and the client of the
-// integration tests.
+// at once (multiplexed by tag). The base of the `zerofs mount` FUSE client
+// and the client of the integration tests.
+//
+// Replies are read by the callers themselves (leader/follower): a thread in
+// Wait() whose reply has not come reads the socket if no other thread does,
+// handing each reply it reads to its caller, until its own arrives; then it
+// passes the reading on to another waiting thread. A lone call thus costs
+// one wakeup (its own thread's), not two (a reader thread's and then the
+// caller's). Replies nobody waits for yet (ClunkNoWait, a started call not
+// yet waited for) stay in the socket until some thread waits.
 //
 // Errors: an Rlerror reply is Error::Posix(ecode); a broken or closed
 // connection is Error::Posix(ECONNRESET) (and every later call fails the
@@ -22,7 +29,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "base/result.h"
@@ -33,6 +39,9 @@ namespace zerofs::ninep {
 struct ClientOptions {
   uint32_t msize = 1u << 20;  // asked for in Tversion; the server may lower it
   std::string version = kVersion9P2000L;
+  // With version 9P2000.L: ask for 9P2000.L.zerofs first (wire.h); a server
+  // that does not grant it costs one more Tversion (or one more dial).
+  bool ask_zerofs = false;
 };
 
 struct OpenResult {
@@ -58,6 +67,9 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   uint32_t msize() const { return msize_; }
+  // The server granted 9P2000.L.zerofs: requests on the newfid of a Twalk
+  // may be sent before its Rwalk (they fail with an error if the walk did).
+  bool pipelines_walks() const { return zerofs_; }
   // Largest Tread/Twrite payload per message.
   uint32_t iounit() const { return msize_ - kIoHeaderSize; }
 
@@ -134,25 +146,49 @@ class Client {
 
  private:
   Client(int fd, uint32_t msize);
-  Status Negotiate(const ClientOptions& options);
-  void ReaderLoop();
+  Status Negotiate(const ClientOptions& options, bool ask_zerofs);
+  Result<RMessage> ExchangeVersion(uint32_t msize, const std::string& version);
+  // The leader's reading: the next frame from the socket (null on EOF, error
+  // or a bad size field), and whether a whole one is already buffered.
+  std::unique_ptr<std::string> NextFrame();
+  bool FrameBuffered() const;
+  // Hands a reply to its call; true if it was `mine`'s.
+  bool Dispatch(std::unique_ptr<std::string> frame, const Call* mine);
+  // Reads and dispatches replies until `call`'s came; false if the
+  // connection broke. REQUIRES: this thread is the reader.
+  bool Lead(const std::shared_ptr<Call>& call);
   void FailAll();
+  void FailAllLocked();
   void FreeTagLocked(uint16_t tag);
-  // Start; the reply (whenever it comes) frees `free_fid` unless it is kNoFid.
+  // A call with a tag, registered for its reply; the reply (whenever it
+  // comes) frees `free_fid` unless it is kNoFid.
+  Result<std::shared_ptr<Call>> NewCall(uint32_t free_fid);
+  // Unregisters a call that was never sent.
+  void Abandon(const std::shared_ptr<Call>& call);
+  // NewCall and send.
   Result<std::shared_ptr<Call>> StartCall(const TMessage& msg, uint32_t free_fid);
-  Status SendFrame(const std::string& frame);
+  // Sends whole frames; a failure closes the connection and fails every call.
+  Status SendFrame(const std::string& frames);
   // Rpc, then the reply as `R` (Rlerror -> its errno, else EPROTO).
   template <typename R>
   Result<R> Expect(const TMessage& msg);
 
   const int fd_;
   uint32_t msize_;
+  bool zerofs_ = false;  // 9P2000.L.zerofs granted
   std::mutex write_mu_;  // one frame at a time on the socket
-  std::thread reader_;
+
+  // Input not yet dispatched, rbuf_[rbegin_, rend_): only the reader (the
+  // thread with reading_ set) touches these.
+  std::string rbuf_;
+  size_t rbegin_ = 0;
+  size_t rend_ = 0;
 
   mutable std::mutex mu_;
   std::condition_variable tag_cv_;
   bool dead_ = false;                                  // guarded by mu_
+  bool reading_ = false;                               // guarded by mu_: a thread reads
+  size_t waiters_ = 0;                                 // guarded by mu_: threads in Wait
   uint16_t next_tag_ = 0;                              // guarded by mu_
   std::set<uint16_t> tags_in_use_;                     // guarded by mu_
   std::set<uint16_t> flushing_;                        // guarded by mu_

@@ -25,9 +25,11 @@ enum class Placement : uint8_t {
   // one runs inline when the connection is idle, as kInlineIfIdle).
   kTryInline,
   // One metadata transaction without file data: inline when no other
-  // request of the connection is in flight and no later frame was read
-  // with it (it can only wait on the engine's write back-pressure or an
-  // inode lock, and then no other request of this client waits behind it).
+  // request of the connection is on a worker (it can only wait on the
+  // engine's write back-pressure or an inode lock, and then no other
+  // request of this client waits behind it), and with later frames already
+  // read (pipelined requests that likely use its result) only a few times
+  // in a row (Session::kMaxInlineRun).
   kInlineIfIdle,
   // May wait on the object store (Twrite's read-modify-write, Tfsync), on
   // the passwd database (Tattach), or is large (Treaddir).

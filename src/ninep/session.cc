@@ -142,7 +142,16 @@ asio::awaitable<bool> Session::Process(std::string_view frame, std::string* owne
   }
   Placement place = Place(frame);
   const bool idle = in_flight_ == 0 && !more_buffered;
-  if (place == Placement::kInlineIfIdle) place = idle ? Placement::kInline : Placement::kWorker;
+  if (place == Placement::kInlineIfIdle) {
+    // Later frames read with it are usually the same caller's requests that
+    // use its result (the mount pipelines Tmkdir, Twalk to the new name and
+    // Tgetattr): in order they make one round trip. A few in a row only,
+    // so that a pipelined burst does not hold up other callers for long.
+    const bool run = in_flight_ == 0 && (!more_buffered || inline_run_ < kMaxInlineRun);
+    if (run && more_buffered) inline_run_++;
+    place = run ? Placement::kInline : Placement::kWorker;
+  }
+  if (!more_buffered) inline_run_ = 0;  // the input read so far is used up
   if (place != Placement::kWorker) {
     RequestContext ctx = Context(msize_);
     ctx.cached_only = place == Placement::kTryInline;
@@ -174,8 +183,6 @@ asio::awaitable<bool> Session::Process(std::string_view frame, std::string* owne
   auto work = [self = shared_from_this(), req, tag = h.tag, msize = msize_,
                bytes = std::move(bytes)] {
     self->RunOnWorker(req, tag, msize, bytes);
-    self->in_flight_bytes_ -= bytes.size();
-    self->in_flight_--;
     self->WakeReader();
   };
   asio::post(*shared_->pool, std::move(work));
@@ -194,8 +201,15 @@ RequestContext Session::Context(uint32_t msize) {
 
 void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
                           const std::string& frame) {
+  // Done with the connection's counters before the reply leaves: a client
+  // that sends its next request on seeing the reply finds the connection
+  // idle (placement of kInlineIfIdle).
+  auto done = [&] {
+    in_flight_bytes_ -= frame.size();
+    in_flight_--;
+  };
   int queued = kQueued;
-  if (!req->state.compare_exchange_strong(queued, kRunning)) return;  // flushed or reset
+  if (!req->state.compare_exchange_strong(queued, kRunning)) return done();  // flushed or reset
   RequestContext ctx = Context(msize);
   EncodedReply reply;
   auto decoded = DecodeRequest(frame);
@@ -205,6 +219,7 @@ void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, ui
   } else {
     reply = *Execute(ctx, tag, decoded->msg);  // not cached_only: always a reply
   }
+  done();
   std::lock_guard lock(mu_);
   auto it = inflight_.find(tag);
   if (it != inflight_.end() && it->second == req) inflight_.erase(it);
@@ -255,6 +270,8 @@ asio::awaitable<void> Session::HandleVersion(Header h, std::string_view frame) {
     co_await Reset();
     versioned_ = true;
     msize_ = reply.msize;
+    // The extension is granted by naming it back.
+    if (v.version == kVersion9P2000LZerofs) reply.version = kVersion9P2000LZerofs;
   }
   Send(Encoded(h.tag, reply));
 }

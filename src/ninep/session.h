@@ -70,6 +70,8 @@ struct ServerShared {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   static constexpr size_t kMaxInFlight = 128;
+  // kInlineIfIdle requests run inline in a row while later frames wait.
+  static constexpr size_t kMaxInlineRun = 4;
   static constexpr size_t kMaxBytesInFlight = 64u << 20;
 
   // REQUIRES: `socket` belongs to a single-threaded io_context.
@@ -100,7 +102,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void HandleFlush(const Header& h, std::string_view frame);
   // The handlers' view of this connection, for a request under `msize`.
   RequestContext Context(uint32_t msize);
-  // Runs a request on a worker and sends its reply.
+  // Runs a request on a worker and sends its reply (taking it off the
+  // in-flight counters first).
   void RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
                    const std::string& frame);
   // Cancels queued requests and drops fids and locks (Tversion, close).
@@ -129,6 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Reader only (the io thread).
   uint32_t msize_;
   bool versioned_ = false;
+  size_t inline_run_ = 0;    // kInlineIfIdle run inline since the input was last used up
   asio::steady_timer wake_;  // cancelled when the paused reader may go on
 
   std::atomic<size_t> in_flight_{0};        // requests posted to workers, not yet done

@@ -29,6 +29,11 @@ constexpr uint32_t kNoUname = 0xFFFFFFFF;
 
 constexpr const char kVersion9P2000L[] = "9P2000.L";
 constexpr const char kVersionUnknown[] = "unknown";
+// 9P2000.L plus a promise of zerofs servers (docs/protocol/9p2000l.md,
+// "Pipelining"): a Twalk to a new fid is done before any later request of
+// the connection is read, so a client may send requests on that fid
+// without waiting for Rwalk. Granted by answering Tversion with this name.
+constexpr const char kVersion9P2000LZerofs[] = "9P2000.L.zerofs";
 
 // Walks name at most this many elements per message (walk(5)).
 constexpr size_t kMaxWalkElements = 16;
