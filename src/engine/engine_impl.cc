@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
+#include <thread>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
@@ -275,6 +277,47 @@ Result<std::vector<std::pair<std::string, std::string>>> EngineImpl::Scan(std::s
   return out;
 }
 
+namespace {
+
+// Encodes ops[i] (extent writes) into encoded[i]; all-zero extents become
+// one-extent deletions (holes). A large transaction (an NFS/9P/NBD write of
+// 1 MiB is 32 extents, ~5 ms of zstd on one core) is split with a second
+// thread, so one writer can use two cores: the writes of one file are
+// serialised above the engine, and compression is most of their time.
+void EncodeExtents(crypto::Codec codec, int level, std::vector<Transaction::Op>* ops,
+                   std::vector<std::string>* encoded) {
+  constexpr size_t kSplitAt = 8;  // extents; below this a thread costs more than it saves
+  auto encode_every = [&](size_t first, size_t stride) {
+    for (size_t i = first; i < ops->size(); i += stride) {
+      Transaction::Op& op = (*ops)[i];
+      if (op.kind != Transaction::Op::kWriteExtent) continue;
+      if (AllZero(op.value)) {
+        op.kind = Transaction::Op::kDeleteExtents;
+        op.end = op.first + 1;
+        continue;
+      }
+      crypto::Encode(codec, level, op.value, &(*encoded)[i]);
+    }
+  };
+  size_t writes = 0;
+  for (const Transaction::Op& op : *ops) writes += op.kind == Transaction::Op::kWriteExtent;
+  if (writes >= kSplitAt && std::thread::hardware_concurrency() > 1) {
+    std::thread other;
+    try {
+      other = std::thread(encode_every, 1, 2);
+    } catch (const std::system_error&) {
+      encode_every(0, 1);  // no thread to be had: all on this one
+      return;
+    }
+    encode_every(0, 2);
+    other.join();
+    return;
+  }
+  encode_every(0, 1);
+}
+
+}  // namespace
+
 Status EngineImpl::Commit(Transaction txn) {
   std::shared_lock<std::shared_mutex> life(lifetime_mutex_);
   ZFS_RETURN_IF_ERROR(CheckOpen());
@@ -283,21 +326,14 @@ Status EngineImpl::Commit(Transaction txn) {
 
   // (a) Compress outside any lock; all-zero extents become holes.
   std::vector<Transaction::Op>& ops = txn.mutable_ops();
-  std::vector<std::string> encoded(ops.size());
-  for (size_t i = 0; i < ops.size(); i++) {
-    Transaction::Op& op = ops[i];
-    if (op.kind != Transaction::Op::kWriteExtent) continue;
-    if (op.value.size() > kExtentSize) {
+  for (const Transaction::Op& op : ops) {
+    if (op.kind == Transaction::Op::kWriteExtent && op.value.size() > kExtentSize) {
       return Error(Code::kInvalidArgument, "extent of " + std::to_string(op.value.size()) +
                                                " bytes exceeds " + std::to_string(kExtentSize));
     }
-    if (AllZero(op.value)) {
-      op.kind = Transaction::Op::kDeleteExtents;
-      op.end = op.first + 1;
-      continue;
-    }
-    crypto::Encode(options_.codec, options_.codec_level, op.value, &encoded[i]);
   }
+  std::vector<std::string> encoded(ops.size());
+  EncodeExtents(options_.codec, options_.codec_level, &ops, &encoded);
 
   // (b) Reserve the frames' places in the open segment under the engine
   // mutex, seal them without it (encryption then runs on every core that

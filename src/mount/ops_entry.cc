@@ -46,35 +46,21 @@ void ReplyEntry(fuse_req_t req, const std::string& path, const Entry& entry) {
 Result<Entry> WalkChild(MountContext& m, const Link& link, uint32_t uid, uint32_t dfid,
                         const std::string& name, const std::string& path) {
   Client& c = *link.client;
-  if (c.pipelines_walks()) {
-    // Twalk and the new fid's Tgetattr in one round trip (9P2000.L.zerofs).
-    uint32_t newfid = c.AllocFid();
-    auto replies = c.RpcMany(
-        {ninep::Twalk{dfid, newfid, {name}}, ninep::Tgetattr{newfid, ninep::kGetattrBasic}});
-    auto walked = Client::As<ninep::Rwalk>(std::move(replies[0]));
-    if (!walked.ok() || walked->qids.size() != 1) {
-      c.FreeFid(newfid);
-      if (!walked.ok()) return walked.error();
-      return Error::Posix(ENOENT);
-    }
-    Entry e{{}, Remote::Own(link, uid, newfid)};
-    auto a = Client::As<Rgetattr>(std::move(replies[1]));
-    if (a.ok() && a->qid.path == walked->qids[0].path) {
-      e.attr = std::move(*a);
-      return e;
-    }
-    ZFS_ASSIGN_OR_RETURN(e.attr, c.Getattr(newfid, ninep::kGetattrBasic));
-    return e;
-  }
-  FidRef known_fid;
-  uint64_t known_qid = 0;
-  if (auto known = m.nodes.NodeAt(path)) {
-    known_fid = m.nodes.KeptFid(known->node, uid, link.generation);
-    known_qid = known->qid_path;
-  }
   uint32_t newfid = c.AllocFid();
   std::vector<ninep::TMessage> msgs{ninep::Twalk{dfid, newfid, {name}}};
-  if (known_fid) msgs.push_back(ninep::Tgetattr{known_fid->fid(), ninep::kGetattrBasic});
+  // With 9P2000.L.zerofs the new fid's Tgetattr goes out with the walk;
+  // otherwise the kept fid's, if the name is known (its reply counts only
+  // if the walk finds the same file).
+  const bool pipelined = c.pipelines_walks();
+  FidRef known_fid;
+  uint64_t known_qid = 0;
+  if (pipelined) {
+    msgs.push_back(ninep::Tgetattr{newfid, ninep::kGetattrBasic});
+  } else if (auto known = m.nodes.NodeAt(path)) {
+    known_fid = m.nodes.KeptFid(known->node, uid, link.generation);
+    known_qid = known->qid_path;
+    if (known_fid) msgs.push_back(ninep::Tgetattr{known_fid->fid(), ninep::kGetattrBasic});
+  }
   auto replies = c.RpcMany(msgs);
   auto walked = Client::As<ninep::Rwalk>(std::move(replies[0]));
   if (!walked.ok() || walked->qids.size() != 1) {
@@ -83,10 +69,10 @@ Result<Entry> WalkChild(MountContext& m, const Link& link, uint32_t uid, uint32_
     return Error::Posix(ENOENT);
   }
   Entry e{{}, Remote::Own(link, uid, newfid)};
-  if (known_fid && walked->qids[0].path == known_qid) {
+  const uint64_t found = walked->qids[0].path;
+  if (msgs.size() > 1 && (pipelined || found == known_qid)) {
     auto a = Client::As<Rgetattr>(std::move(replies[1]));
-    if (a.ok()) {
-      // The node keeps its fid; the new one is clunked.
+    if (a.ok() && a->qid.path == found) {
       e.attr = std::move(*a);
       return e;
     }
