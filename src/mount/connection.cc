@@ -92,7 +92,12 @@ Result<Link> Connection::Get(Clock::time_point deadline) {
   generation_++;
   roots_.clear();
   spdlog::info("mount: connected to {} (generation {}, msize {})", address_, generation_, msize_);
-  return Link{client_, generation_};
+  Link link{client_, generation_};
+  if (generation_ > 1 && on_reconnect_) {
+    lock.unlock();
+    on_reconnect_(link);
+  }
+  return link;
 }
 
 std::optional<Link> Connection::Current() {

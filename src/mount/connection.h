@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,9 @@ class Connection {
 
   uint32_t msize();
   uint64_t generation();
+  // Called with each new link after a reconnect (not the first connection),
+  // by the thread that dialled, before it goes on. Set before first use.
+  void set_on_reconnect(std::function<void(const Link&)> f) { on_reconnect_ = std::move(f); }
 
   // Runs `f(const Link&)` (returning a Result<T> or Status); when it fails with
   // ECONNRESET, reconnects and runs it again, until the reconnect timeout.
@@ -90,6 +94,7 @@ class Connection {
   uint32_t msize_ = 0;                     // guarded by mu_
   std::map<uint32_t, uint32_t> roots_;     // guarded by mu_: uid -> fid of generation_
   std::mutex attach_mu_;                   // one Tattach at a time
+  std::function<void(const Link&)> on_reconnect_;
 };
 
 }  // namespace zerofs::mount

@@ -31,7 +31,9 @@ MountContext::MountContext(const MountOptions& o)
     : options(o),
       conn(o.address, o.aname, ClientOptionsOf(o), o.reconnect_timeout),
       remote(&conn, &nodes),
-      client_id(MakeClientId()) {}
+      client_id(MakeClientId()) {
+  conn.set_on_reconnect([this](const Link& link) { ReclaimLocks(*this, link); });
+}
 
 MountContext& Ctx(fuse_req_t req) { return *static_cast<MountContext*>(fuse_req_userdata(req)); }
 

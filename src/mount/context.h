@@ -11,6 +11,7 @@
 #include "mount/connection.h"
 #include "mount/fuse.h"
 #include "mount/handles.h"
+#include "mount/lock_records.h"
 #include "mount/node_table.h"
 #include "mount/options.h"
 #include "mount/remote.h"
@@ -24,6 +25,8 @@ struct MountContext {
   Connection conn;
   NodeTable nodes;
   HandleTable handles;
+  // The POSIX locks granted to this mount, taken again after a reconnect.
+  LockRecords locks;
   Remote remote;
   // Names this client in Tlock/Tgetlock (with the lock owner as proc_id).
   std::string client_id;
@@ -56,6 +59,11 @@ void AddFileOps(fuse_lowlevel_ops* ops);
 void AddDirOps(fuse_lowlevel_ops* ops);
 void AddXattrOps(fuse_lowlevel_ops* ops);
 void AddLockOps(fuse_lowlevel_ops* ops);
+
+// Takes the recorded locks again on a new connection (after a reconnect; the
+// server's lock table starts empty). Locks that cannot be had are dropped
+// with a warning.
+void ReclaimLocks(MountContext& m, const Link& link);
 
 }  // namespace zerofs::mount
 

@@ -221,6 +221,7 @@ void Flush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
     fuse_lowlevel_notify_inval_inode(m.session, ino, -1, 0);
   }
   if (!m.handles.EverLocked(ino)) return (void)fuse_reply_err(req, 0);
+  m.locks.DropOwner(ino, ProcIdOf(fi->lock_owner));
   Status s = WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) -> Status {
     ninep::Tlock t;
     t.fid = fid;

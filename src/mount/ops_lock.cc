@@ -8,6 +8,8 @@
 #include <chrono>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "mount/context.h"
 #include "mount/lock_owner.h"
 
@@ -71,7 +73,11 @@ void Setlk(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi, struct flock* loc
       return c.Lock(t);
     });
     if (!status.ok()) return ReplyError(req, status.error());
-    if (*status == ninep::kLockSuccess) return (void)fuse_reply_err(req, 0);
+    if (*status == ninep::kLockSuccess) {
+      m.locks.Apply(ino, ProcIdOf(fi->lock_owner), TypeOf(lock->l_type),
+                    static_cast<uint64_t>(lock->l_start), static_cast<uint64_t>(lock->l_len));
+      return (void)fuse_reply_err(req, 0);
+    }
     if (*status != ninep::kLockBlocked && *status != ninep::kLockGrace) {
       return (void)fuse_reply_err(req, ENOLCK);
     }
@@ -83,6 +89,34 @@ void Setlk(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi, struct flock* loc
 }
 
 }  // namespace
+
+void ReclaimLocks(MountContext& m, const Link& link) {
+  for (const LockRecords::Held& h : m.locks.All()) {
+    std::shared_ptr<Handle> handle = m.handles.AnyOf(h.node);
+    Result<uint8_t> status = Error::Posix(EBADF, "no open file left");
+    if (handle) {
+      auto fid = handle->Fid(m.remote, link);
+      if (fid.ok()) {
+        ninep::Tlock t;
+        t.fid = *fid;
+        t.type = h.type;
+        t.start = h.start;
+        t.length = h.length;
+        t.proc_id = h.proc_id;
+        t.client_id = m.client_id;
+        status = link.client->Lock(t);
+      } else {
+        status = fid.error();
+      }
+    }
+    if (status.ok() && *status == ninep::kLockSuccess) continue;
+    auto path = m.nodes.PathOf(h.node);
+    spdlog::warn("mount: lock on {} (bytes {}+{}) lost in the reconnect: {}",
+                 path.ok() ? *path : "node " + std::to_string(h.node), h.start, h.length,
+                 status.ok() ? "another client holds it" : status.error().ToString());
+    m.locks.Apply(h.node, h.proc_id, ninep::kLockTypeUnlock, h.start, h.length);
+  }
+}
 
 void AddLockOps(fuse_lowlevel_ops* ops) {
   ops->getlk = Getlk;

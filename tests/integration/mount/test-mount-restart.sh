@@ -5,6 +5,9 @@
 # (SIGTERM, start again on the same port): it writes a tree of files and
 # verifies each, and keeps one file open across the restart, writing before
 # and after it. Everything must finish correctly through the same mount.
+# A process holds a POSIX lock through the mount across the restart: a
+# second mount must still find it taken afterwards (the first mount takes
+# its locks again when it reconnects), and free once released.
 set -u
 ZEROFS=${1:?usage: test-mount-restart.sh ZEROFS}
 . "$(dirname "$0")/mount-lib.sh"
@@ -14,6 +17,31 @@ mount_server
 MNT=$T/mnt
 mount_start "$MNT" -o reconnect_timeout=60 "127.0.0.1:$PORT" || { fail "mount"; exit 1; }
 PID=$MOUNT_PID
+MNT2=$T/mnt2
+mount_start "$MNT2" "127.0.0.1:$PORT" || { fail "second mount"; exit 1; }
+PID2=$MOUNT_PID
+
+# try_lock FILE: "got" or "busy" for a non-blocking whole-file write lock.
+try_lock() {
+  python3 -c 'import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("got")
+except OSError:
+    print("busy")' "$1"
+}
+python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+os.close(fd)' "$MNT/locked" "$T/lock.ready" "$T/lock.release" &
+LOCKER=$!
+for i in $(seq 1 100); do [ -f "$T/lock.ready" ] && break; sleep 0.05; done
+[ "$(try_lock "$MNT2/locked")" = busy ] && ok "lock held through the first mount is seen by the second" ||
+  fail "the second mount got a lock the first holds"
 
 mkdir -p "$T/src"
 for i in $(seq 1 60); do head -c $((i * 3001)) /dev/urandom > "$T/src/f$i"; done
@@ -52,6 +80,14 @@ wait $WL
 wrc=$?
 if [ $wrc = 0 ]; then ok "workload finished across the restart ($(cat "$T/passes") passes)"; else fail "workload: $(cat "$T/workload.log")"; fi
 
+# The workload has made the first mount reconnect; its lock must be back.
+[ "$(try_lock "$MNT2/locked")" = busy ] && ok "lock taken again after the reconnect" ||
+  fail "lock lost in the restart: the second mount got it"
+touch "$T/lock.release"
+wait $LOCKER || fail "locker process"
+[ "$(try_lock "$MNT2/locked")" = got ] && ok "lock free once released" ||
+  fail "lock still taken after its holder closed the file"
+
 cat "$T/part2" >&3 || fail "write to the held file after the restart"
 exec 3>&-
 cat "$T/part1" "$T/part2" > "$T/held.expect"
@@ -67,6 +103,7 @@ for d in "$MNT"/tree/p*; do
 done
 [ $bad = 0 ] && ok "tree verified after the restart" || fail "$bad files differ after the restart"
 
+mount_stop "$PID2" "$MNT2" || fail "second mount did not stop"
 mount_stop "$PID" "$MNT" && ok "SIGTERM unmounts"
 grep -q "reconnect\|connected to" "$T/mount.log" && ok "mount log shows the reconnect"
 e2e_zerofs_stop 30 || fail "zerofs run did not stop cleanly"
