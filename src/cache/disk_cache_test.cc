@@ -66,7 +66,9 @@ TEST_F(DiskCacheTest, InsertThenLookup) {
 }
 
 TEST_F(DiskCacheTest, QueuedEntriesAreReadableBeforeTheyAreWritten) {
-  auto c = OpenCache(1 << 20);
+  // Room for all 50 in the small queue (a tenth of the capacity), so that
+  // no entry the writer stores before its Lookup can be evicted meanwhile.
+  auto c = OpenCache(4 << 20);
   for (int i = 0; i < 50; i++) c->Insert("k" + std::to_string(i), Value(i));
   for (int i = 0; i < 50; i++) EXPECT_EQ(c->Lookup("k" + std::to_string(i)), Value(i)) << i;
 }
