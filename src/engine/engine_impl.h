@@ -44,6 +44,7 @@
 #include "engine/inflight.h"
 #include "engine/manifest.h"
 #include "engine/prefetch.h"
+#include "engine/range_buffer_pool.h"
 #include "engine/segment_pipeline.h"
 #include "engine/snapshot.h"
 
@@ -122,6 +123,8 @@ class EngineImpl : public Engine {
   std::unique_ptr<cache::DiskCache> disk_cache_;
   InflightFrames inflight_;
   std::unique_ptr<std::counting_semaphore<>> get_slots_;
+  // Memory of cold reads' ranged GETs (at most 4 buffers of up to 8 MiB kept).
+  RangeBufferPool range_buffers_{4};
   metrics::Histogram* const flush_latency_;
   // Null without read-ahead; stopped by Shutdown before anything else.
   std::unique_ptr<Prefetcher> prefetcher_;

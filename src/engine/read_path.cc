@@ -147,16 +147,21 @@ Status EngineImpl::FetchRuns(uint64_t ino, std::vector<FrameMiss>& misses,
       end = std::max(end, q_end);
     }
 
-    std::string bytes;
+    std::string in_memory;
+    std::string_view bytes;
+    RangeBufferPool::Lease buffer;  // holds `bytes` of a GET until the frames are opened
     bool from_store = false;
-    if (!pipeline_->ReadInMemory(segment, start, static_cast<uint32_t>(end - start), &bytes)) {
+    if (pipeline_->ReadInMemory(segment, start, static_cast<uint32_t>(end - start), &in_memory)) {
+      bytes = in_memory;
+    } else {
       from_store = true;
+      buffer = range_buffers_.Take();
       get_slots_->acquire();  // bounded concurrency of GETs
-      auto got =
-          options_.store->Get(SegmentObjectKey(segment), objstore::ByteRange{start, end - start});
+      auto got = options_.store->ReadRange(SegmentObjectKey(segment),
+                                           objstore::ByteRange{start, end - start}, buffer.get());
       get_slots_->release();
       if (!got.ok()) return got.error();
-      bytes = std::move(got->data);
+      bytes = *got;
     }
     for (size_t i = begin; i < stop; i++) {
       const FrameMiss& m = misses[i];
@@ -165,7 +170,7 @@ Status EngineImpl::FetchRuns(uint64_t ino, std::vector<FrameMiss>& misses,
       // reports them as truncated.
       std::string_view sealed;
       if (at < bytes.size()) {
-        sealed = std::string_view(bytes).substr(at, m.p.sealed_length);
+        sealed = bytes.substr(at, m.p.sealed_length);
       }
       ZFS_ASSIGN_OR_RETURN(std::string data, OpenFrame(keys_.data, ino, m.index, m.p, sealed));
       if (from_store && disk_cache_) disk_cache_->Insert(DiskFrameKey(m.p), sealed);

@@ -207,24 +207,31 @@ Result<ScopedFd> LocalStore::LockStore(const char* op, std::string_view key, boo
   return lock;  // closing the descriptor releases the lock
 }
 
-Result<GetResult> LocalStore::Get(std::string_view key, std::optional<ByteRange> range) {
-  ZFS_RETURN_IF_ERROR(CheckKey("GET", key));
+Result<ScopedFd> LocalStore::OpenObject(const char* op, std::string_view key,
+                                        struct stat* st) const {
+  ZFS_RETURN_IF_ERROR(CheckKey(op, key));
   ScopedFd fd(openat(root_fd_, std::string(key).c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoError("GET", key, errno);
-  struct stat st;
-  if (fstat(fd.get(), &st) != 0) return ErrnoError("GET", key, errno);
-  if (!S_ISREG(st.st_mode)) return ErrnoError("GET", key, ENOENT);  // a directory
+  if (fd.get() < 0) return ErrnoError(op, key, errno);
+  if (fstat(fd.get(), st) != 0) return ErrnoError(op, key, errno);
+  if (!S_ISREG(st->st_mode)) return ErrnoError(op, key, ENOENT);  // a directory
+  return fd;
+}
 
-  GetResult result;
-  result.object_size = static_cast<uint64_t>(st.st_size);
-  result.etag = EtagOfStat(st);
-  uint64_t offset = range ? range->offset : 0;
-  uint64_t n = offset < result.object_size ? result.object_size - offset : 0;
-  if (range && range->length != 0) n = std::min(n, range->length);
-  result.data.resize(n);
+namespace {
+
+// How many bytes of an object of `size` a range asks for (clipped; length 0
+// means to the end).
+uint64_t ClippedLength(uint64_t size, uint64_t offset, uint64_t length) {
+  const uint64_t n = offset < size ? size - offset : 0;
+  return length != 0 ? std::min(n, length) : n;
+}
+
+}  // namespace
+
+Status LocalStore::ReadAt(std::string_view key, int fd, uint64_t offset, uint64_t n,
+                          char* dst) const {
   for (uint64_t done = 0; done < n;) {
-    ssize_t got =
-        pread(fd.get(), result.data.data() + done, n - done, static_cast<off_t>(offset + done));
+    ssize_t got = pread(fd, dst + done, n - done, static_cast<off_t>(offset + done));
     if (got < 0) {
       if (errno == EINTR) continue;
       return ErrnoError("GET", key, errno);
@@ -232,7 +239,30 @@ Result<GetResult> LocalStore::Get(std::string_view key, std::optional<ByteRange>
     if (got == 0) return KeyError("GET", key, Code::kIoError, "object shrank while being read");
     done += static_cast<uint64_t>(got);
   }
+  return OkStatus();
+}
+
+Result<GetResult> LocalStore::Get(std::string_view key, std::optional<ByteRange> range) {
+  struct stat st;
+  ZFS_ASSIGN_OR_RETURN(ScopedFd fd, OpenObject("GET", key, &st));
+  GetResult result;
+  result.object_size = static_cast<uint64_t>(st.st_size);
+  result.etag = EtagOfStat(st);
+  const uint64_t offset = range ? range->offset : 0;
+  const uint64_t n = ClippedLength(result.object_size, offset, range ? range->length : 0);
+  result.data.resize(n);
+  ZFS_RETURN_IF_ERROR(ReadAt(key, fd.get(), offset, n, result.data.data()));
   return result;
+}
+
+Result<std::string_view> LocalStore::ReadRange(std::string_view key, ByteRange range,
+                                               RangeBuffer* buf) {
+  struct stat st;
+  ZFS_ASSIGN_OR_RETURN(ScopedFd fd, OpenObject("GET", key, &st));
+  const uint64_t n = ClippedLength(static_cast<uint64_t>(st.st_size), range.offset, range.length);
+  char* dst = buf->Prepare(n);
+  ZFS_RETURN_IF_ERROR(ReadAt(key, fd.get(), range.offset, n, dst));
+  return std::string_view(dst, n);
 }
 
 Result<ObjectInfo> LocalStore::Head(std::string_view key) {

@@ -26,6 +26,8 @@
 // SweepTempFiles removes it.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -48,6 +50,8 @@ class LocalStore : public ObjectStore {
 
   Result<GetResult> Get(std::string_view key,
                         std::optional<ByteRange> range = std::nullopt) override;
+  Result<std::string_view> ReadRange(std::string_view key, ByteRange range,
+                                     RangeBuffer* buf) override;
   Result<ObjectInfo> Head(std::string_view key) override;
   Result<std::string> Put(std::string_view key, std::string_view data,
                           const PutOptions& options = {}) override;
@@ -74,6 +78,10 @@ class LocalStore : public ObjectStore {
   // Opens the directory that holds `key`, creating missing parents if asked.
   Result<ScopedFd> OpenParent(const char* op, std::string_view key, bool create) const;
   Result<ScopedFd> LockStore(const char* op, std::string_view key, bool exclusive) const;
+  // Opens the regular file of `key` for reading and fills `*st`.
+  Result<ScopedFd> OpenObject(const char* op, std::string_view key, struct stat* st) const;
+  // Reads exactly n bytes at `offset` (an object that shrank is an error).
+  Status ReadAt(std::string_view key, int fd, uint64_t offset, uint64_t n, char* dst) const;
   // kAlreadyExists / kPreconditionFailed unless `options`' condition holds
   // for `name` in `dir` now.
   Status CheckCondition(std::string_view key, int dir, const std::string& name,

@@ -38,6 +38,15 @@ Result<GetResult> MeteredStore::Get(std::string_view key, std::optional<ByteRang
   return r;
 }
 
+Result<std::string_view> MeteredStore::ReadRange(std::string_view key, ByteRange range,
+                                                 RangeBuffer* buf) {
+  const auto start = Clock::now();
+  auto r = base_->ReadRange(key, range, buf);
+  Done(kGet, start, r.ok());
+  if (r.ok()) bytes_in_->Inc(r->size());
+  return r;
+}
+
 Result<ObjectInfo> MeteredStore::Head(std::string_view key) {
   const auto start = Clock::now();
   auto r = base_->Head(key);

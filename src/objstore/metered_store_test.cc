@@ -27,21 +27,25 @@ TEST(MeteredStoreTest, CountsRequestsBytesAndErrorsOfTheRealStore) {
   auto got = store.Get("a", ByteRange{0, 5});
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->data, "hello");
+  RangeBuffer buf;
+  auto ranged = store.ReadRange("a", ByteRange{6, 5}, &buf);
+  ASSERT_TRUE(ranged.ok());
+  EXPECT_EQ(*ranged, "world");
   EXPECT_EQ(store.Get("missing").error().code(), Code::kNotFound);
   ASSERT_TRUE(store.Head("b").ok());
   ASSERT_TRUE(store.List("").ok());
   ASSERT_TRUE(store.Delete("b").ok());
 
   EXPECT_EQ(Sample(registry, "zerofs_objstore_requests_total{kind=\"put\"}"), 2);
-  EXPECT_EQ(Sample(registry, "zerofs_objstore_requests_total{kind=\"get\"}"), 2);
+  EXPECT_EQ(Sample(registry, "zerofs_objstore_requests_total{kind=\"get\"}"), 3);
   EXPECT_EQ(Sample(registry, "zerofs_objstore_errors_total{kind=\"get\"}"), 1);
   EXPECT_EQ(Sample(registry, "zerofs_objstore_errors_total{kind=\"put\"}"), 0);
   EXPECT_EQ(Sample(registry, "zerofs_objstore_requests_total{kind=\"head\"}"), 1);
   EXPECT_EQ(Sample(registry, "zerofs_objstore_requests_total{kind=\"list\"}"), 1);
   EXPECT_EQ(Sample(registry, "zerofs_objstore_requests_total{kind=\"delete\"}"), 1);
   EXPECT_EQ(Sample(registry, "zerofs_objstore_sent_bytes_total"), 14);
-  EXPECT_EQ(Sample(registry, "zerofs_objstore_received_bytes_total"), 5);
-  EXPECT_EQ(Sample(registry, "zerofs_objstore_request_seconds_count{kind=\"get\"}"), 2);
+  EXPECT_EQ(Sample(registry, "zerofs_objstore_received_bytes_total"), 10);
+  EXPECT_EQ(Sample(registry, "zerofs_objstore_request_seconds_count{kind=\"get\"}"), 3);
 }
 
 }  // namespace

@@ -1,6 +1,16 @@
 #include "objstore/object_store.h"
 
+#include <cstring>
+
 namespace zerofs::objstore {
+
+Result<std::string_view> ObjectStore::ReadRange(std::string_view key, ByteRange range,
+                                                RangeBuffer* buf) {
+  ZFS_ASSIGN_OR_RETURN(GetResult got, Get(key, range));
+  char* dst = buf->Prepare(got.data.size());
+  std::memcpy(dst, got.data.data(), got.data.size());
+  return std::string_view(dst, got.data.size());
+}
 
 Status ObjectStore::DeleteMany(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {

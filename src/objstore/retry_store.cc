@@ -46,6 +46,11 @@ Result<GetResult> RetryStore::Get(std::string_view key, std::optional<ByteRange>
   return Retry("GET", key, [&] { return base_->Get(key, range); });
 }
 
+Result<std::string_view> RetryStore::ReadRange(std::string_view key, ByteRange range,
+                                               RangeBuffer* buf) {
+  return Retry("GET", key, [&] { return base_->ReadRange(key, range, buf); });
+}
+
 Result<ObjectInfo> RetryStore::Head(std::string_view key) {
   return Retry("HEAD", key, [&] { return base_->Head(key); });
 }

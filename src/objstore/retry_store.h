@@ -38,6 +38,8 @@ class RetryStore : public ObjectStore {
 
   Result<GetResult> Get(std::string_view key,
                         std::optional<ByteRange> range = std::nullopt) override;
+  Result<std::string_view> ReadRange(std::string_view key, ByteRange range,
+                                     RangeBuffer* buf) override;
   Result<ObjectInfo> Head(std::string_view key) override;
   Result<std::string> Put(std::string_view key, std::string_view data,
                           const PutOptions& options = {}) override;

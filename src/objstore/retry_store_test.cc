@@ -40,6 +40,16 @@ TEST_F(RetryStoreTest, RetriesRetryableFailuresUntilSuccess) {
   EXPECT_EQ(faults_->counters().gets, 4u);
 }
 
+TEST_F(RetryStoreTest, RangedReadsAreRetriedToo) {
+  ASSERT_TRUE(local_->Put("k", "value").ok());
+  faults_->FailNext(3);
+  RangeBuffer buf;
+  auto got = retry_->ReadRange("k", ByteRange{1, 3}, &buf);
+  ASSERT_TRUE(got.ok()) << got.error().ToString();
+  EXPECT_EQ(*got, "alu");
+  EXPECT_EQ(faults_->counters().gets, 4u);  // FaultStore's ReadRange goes through its Get
+}
+
 TEST_F(RetryStoreTest, GivesUpAfterMaxAttempts) {
   RetryStore retry(faults_, RetryOptions{.max_attempts = 4, .base_delay = milliseconds(1)});
   faults_->FailNext(100);

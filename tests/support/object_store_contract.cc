@@ -195,6 +195,31 @@ TEST_P(ObjectStoreContractTest, RangesAreClippedAndReportWholeSize) {
   }
 }
 
+TEST_P(ObjectStoreContractTest, ReadRangeReadsLikeGetIntoOneReusedBuffer) {
+  const std::string bytes = Random(300000, 11);
+  MustPut("rr", bytes);
+  objstore::RangeBuffer buf;
+  struct Case {
+    ByteRange range;
+    std::string want;
+  } cases[] = {
+      {{0, 300000}, bytes},
+      {{5, 7}, bytes.substr(5, 7)},
+      {{299990, 100}, bytes.substr(299990)},  // clipped at the end
+      {{300000, 1}, ""},
+      {{1000, 200000}, bytes.substr(1000, 200000)},  // smaller than the buffer now
+  };
+  for (const Case& c : cases) {
+    auto got = store().ReadRange("rr", c.range, &buf);
+    ASSERT_TRUE(got.ok()) << got.error().ToString();
+    EXPECT_EQ(*got, c.want) << c.range.offset << "+" << c.range.length;
+  }
+  EXPECT_EQ(buf.capacity(), 300000u);  // grown once, then reused
+  auto missing = store().ReadRange("nope", ByteRange{0, 10}, &buf);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), Code::kNotFound);
+}
+
 TEST_P(ObjectStoreContractTest, MissingObjectIsNotFoundAndNamesTheUrl) {
   const std::string url = store().Describe();
   auto got = store().Get("nope/missing");
