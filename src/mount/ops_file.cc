@@ -18,9 +18,11 @@ using ninep::Client;
 // The flags the server opens with. With the kernel's write-back cache the
 // kernel reads pages of files opened write-only and positions O_APPEND
 // writes itself, so the server file is opened read-write (when allowed) and
-// without O_APPEND.
+// without O_APPEND. O_DIRECT is the kernel's business, as over NFS: it
+// already bypasses the page cache on this side, and how the server caches
+// its own files is up to it (diod refuses a Tlopen with O_DIRECT: EINVAL).
 uint32_t ServerFlags(const MountContext& m, int flags, bool widen) {
-  uint32_t f = static_cast<uint32_t>(flags);
+  uint32_t f = static_cast<uint32_t>(flags) & ~static_cast<uint32_t>(O_DIRECT);
   if (m.options.writeback_cache) {
     f &= ~static_cast<uint32_t>(O_APPEND);
     if (widen && (f & O_ACCMODE) == O_WRONLY) f = (f & ~O_ACCMODE) | O_RDWR;
