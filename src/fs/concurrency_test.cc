@@ -92,5 +92,36 @@ TEST_F(FsTest, ConcurrentNamespaceAndDataOpsKeepTheTreeConsistent) {
   EXPECT_TRUE(report->ok()) << report->ToString();
 }
 
+TEST_F(FsTest, AttributesSeenDuringChangesAreNeverOlderThanAnEarlierSeenOne) {
+  // Inode records are cached (inode_cache.h): a Load racing a commit must
+  // never leave the older record behind. The size only grows here, so a
+  // reader that ever sees it shrink saw a stale record.
+  const InodeId ino = CreateOk(kRootInode, "f").ino;
+  constexpr uint64_t kChanges = 3000;
+  std::atomic<bool> done{false};
+  std::atomic<int> stale{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; t++) {
+    readers.emplace_back([&] {
+      uint64_t seen = 0;
+      while (!done.load()) {
+        auto a = fs_->GetAttr(ino);
+        if (!a.ok() || a->size < seen) stale++;
+        if (a.ok()) seen = a->size;
+      }
+    });
+  }
+  for (uint64_t i = 1; i <= kChanges; i++) {
+    SetAttrRequest req;
+    req.size = i;
+    ASSERT_TRUE(fs_->SetAttr(Cred::Root(), ino, req).ok());
+    if (i % 500 == 0) std::this_thread::yield();
+  }
+  done = true;
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(stale.load(), 0);
+  EXPECT_EQ(AttrOf(ino).size, kChanges);
+}
+
 }  // namespace
 }  // namespace zerofs::fs

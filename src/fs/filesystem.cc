@@ -71,13 +71,31 @@ Result<std::unique_ptr<FileSystem>> FileSystem::Open(engine::Engine* engine, FsO
 
 Result<InodeRecord> FileSystem::Impl::Load(InodeId ino) {
   if (ino == 0) return Error::Posix(ESTALE);
+  if (std::optional<InodeRecord> hit = inodes.Find(ino)) return std::move(*hit);
+  const uint64_t generation = inodes.Generation(ino);
   ZFS_ASSIGN_OR_RETURN(auto value, engine->Get(keys::Inode(ino)));
   if (!value) return Error::Posix(ESTALE);
   InodeRecord rec;
   if (!InodeRecord::DecodeFrom(*value, &rec)) {
     return Error(Code::kCorruption, "inode record " + std::to_string(ino));
   }
+  inodes.Insert(ino, rec, generation);
   return rec;
+}
+
+Status FileSystem::Impl::Commit(engine::Transaction txn, const std::vector<StatsDelta>& deltas) {
+  std::vector<InodeId> touched;
+  for (const engine::Transaction::Op& op : txn.ops()) {
+    InodeId ino;
+    if ((op.kind == engine::Transaction::Op::kPut || op.kind == engine::Transaction::Op::kDelete) &&
+        keys::ParseInode(op.key, &ino)) {
+      touched.push_back(ino);
+    }
+  }
+  Status s = stats.Commit(engine, std::move(txn), deltas);
+  // Also after a failed commit: the engine may have applied part of it.
+  inodes.Invalidate(touched);
+  return s;
 }
 
 Attr FileSystem::Impl::AttrOf(InodeId ino, const InodeRecord& rec) {

@@ -14,6 +14,7 @@
 #include "fs/directory.h"
 #include "fs/filesystem.h"
 #include "fs/inode.h"
+#include "fs/inode_cache.h"
 #include "fs/keys.h"
 #include "fs/lock_table.h"
 #include "fs/permissions.h"
@@ -65,6 +66,7 @@ struct FileSystem::Impl {
   StatsCounters stats;
   InodeAllocator alloc;
   OpenTable opens;
+  InodeCache inodes;
   // Serializes renames that move a directory to another parent, so the
   // "not into its own subtree" check sees parent pointers that cannot change.
   std::mutex rename_mu;
@@ -83,9 +85,9 @@ struct FileSystem::Impl {
   // ENOSPC if `more_inodes` / `more_bytes` would pass the configured limits.
   Status CheckSpace(uint64_t more_inodes, uint64_t more_bytes) const;
 
-  Status Commit(engine::Transaction txn, const std::vector<StatsDelta>& deltas = {}) {
-    return stats.Commit(engine, std::move(txn), deltas);
-  }
+  // Every commit of the file system goes through here (the inode cache
+  // relies on it: see inode_cache.h).
+  Status Commit(engine::Transaction txn, const std::vector<StatsDelta>& deltas = {});
 
   // Removes one link of inode `ino` (record `rec`, already locked) in `txn`:
   // nlink drops (directories go to 0), ctime = now. At zero links the inode
