@@ -26,6 +26,10 @@ struct NbdLimits {
   // buffer without bound.
   uint32_t max_inflight_requests = 128;
   uint64_t max_inflight_bytes = 128ull * 1024 * 1024;
+  // After the reader sends the replies it answered itself, it polls the
+  // socket this long for the next request before sleeping in epoll
+  // (net/busy_poll.h; README.md "Concurrency"). Zero: never poll.
+  std::chrono::microseconds busy_poll{50};
 };
 
 }  // namespace zerofs::nbd

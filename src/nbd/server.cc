@@ -12,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -66,6 +67,11 @@ class NbdServer : public ProtocolServer {
     ctx_.exports = &exports_;
     ctx_.pool = &pool_;
     ctx_.limits = opts.limits;
+    // For measurements (bench/README.md, NBD): the poll window in
+    // microseconds, 0 turns polling off.
+    if (const char* e = std::getenv("ZEROFS_NBD_BUSY_POLL_US")) {
+      ctx_.limits.busy_poll = std::chrono::microseconds(std::max(0, std::atoi(e)));
+    }
   }
   ~NbdServer() override { Stop(); }
 

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -23,11 +24,13 @@
 #include <optional>
 #include <vector>
 
+#include "base/metrics.h"
 #include "nbd/commands.h"
 #include "nbd/errors.h"
 #include "nbd/replies.h"
 #include "nbd/request.h"
 #include "nbd/wire.h"
+#include "net/busy_poll.h"
 #include "net/run_blocking.h"
 #include "net/send_now.h"
 
@@ -45,6 +48,21 @@ constexpr size_t kBatchBytes = 256 * 1024;
 
 // Pieces an async write gathers at most.
 constexpr size_t kMaxGather = 64;
+
+// Busy polls (Session::Fill) that found the next request, and that timed out.
+metrics::Counter* BusyPolls(bool found) {
+  static metrics::Counter* const counters[2] = {
+      metrics::Registry::Global().GetCounter(
+          "zerofs_nbd_busy_polls_total",
+          "NBD readers' polls for the next request after a reply, by outcome",
+          {{"result", "timeout"}}),
+      metrics::Registry::Global().GetCounter(
+          "zerofs_nbd_busy_polls_total",
+          "NBD readers' polls for the next request after a reply, by outcome",
+          {{"result", "request"}}),
+  };
+  return counters[found ? 1 : 0];
+}
 
 // A piece of reply bytes and what keeps them alive (null: static zeros, or
 // the bytes are owned elsewhere until the piece is sent).
@@ -132,7 +150,8 @@ class Session : public std::enable_shared_from_this<Session> {
         negotiated_(std::move(n)),
         ctx_(ctx),
         peer_(std::move(peer)),
-        wake_(socket_.get_executor()) {
+        wake_(socket_.get_executor()),
+        poll_(ctx.limits.busy_poll) {
     wake_.expires_at(asio::steady_timer::time_point::max());
   }
 
@@ -205,6 +224,10 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t in_begin_ = 0;  // unread input is in_[in_begin_, in_end_)
   size_t in_end_ = 0;
   Outgoing batch_;  // replies answered by the reader, not yet sent
+  net::BusyPollGate poll_;
+  // Reads since the reader last gave the io_context a turn (Fill).
+  static constexpr int kReadsPerYield = 16;
+  int reads_without_yield_ = 0;
   bool released_ = false;
 
   // Requests on workers and their bytes (WRITE payloads, READ lengths).
@@ -223,6 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
 asio::awaitable<bool> Session::Fill(size_t n) {
   if (Buffered() >= n) co_return true;
   // Nothing more to answer before the client sends more.
+  bool replied = !batch_.empty();
   FlushBatch();
   if (in_begin_ > 0) {
     std::memmove(in_.get(), in_.get() + in_begin_, Buffered());
@@ -230,11 +254,41 @@ asio::awaitable<bool> Session::Fill(size_t n) {
     in_begin_ = 0;
   }
   while (in_end_ < n) {
-    // (asio tries the read at once and waits only if nothing is there.)
-    auto [ec, got] = co_await socket_.async_read_some(
-        asio::buffer(in_.get() + in_end_, kInBuffer - in_end_), kUseTuple);
+    // A client waiting for these replies (queue depth 1) sends its next
+    // request a few microseconds after it gets them: poll for it rather
+    // than sleep in epoll and be woken (net/busy_poll.h). Otherwise one
+    // non-blocking read: a request already there is taken without a trip
+    // through asio's scheduler (which polls epoll once per round).
+    const int fd = socket_.native_handle();
+    bool poll = false;
+    if (replied && poll_.ShouldPoll()) {
+      // Polling on the client's CPU would only keep it from sending: back
+      // off as after a miss (the client may move), without a poll.
+      poll = !net::PeerSendsFromThisCpu(fd);
+      if (!poll) poll_.Polled(false);
+    }
+    replied = false;
+    const ssize_t got = net::BusyRecv(fd, in_.get() + in_end_, kInBuffer - in_end_,
+                                      poll ? poll_.window() : std::chrono::nanoseconds(0));
+    const bool found = got >= 0 || errno != EAGAIN;
+    if (poll) {
+      poll_.Polled(found);
+      BusyPolls(found)->Inc();
+    }
+    if (got > 0) {
+      in_end_ += static_cast<size_t>(got);
+      // Reads that never wait would keep the other connections of this
+      // I/O thread (and this one's writer) from running: yield now and then.
+      if (++reads_without_yield_ >= kReadsPerYield) {
+        reads_without_yield_ = 0;
+        co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+      }
+      continue;
+    }
+    if (found) co_return false;  // EOF or a broken socket
+    reads_without_yield_ = 0;
+    auto [ec] = co_await socket_.async_wait(net::Socket::wait_read, kUseTuple);
     if (ec) co_return false;
-    in_end_ += got;
   }
   co_return true;
 }

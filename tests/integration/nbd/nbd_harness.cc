@@ -24,6 +24,7 @@ void NbdServerTest::StartServer() {
   socket_path_ = env_->dir() + "/nbd.sock";
   opts.listen.unix_socket = socket_path_;
   opts.worker_threads = 8;
+  opts.limits = limits_;
   auto server = StartNbdServer(env_->fs(), opts);
   ASSERT_TRUE(server.ok()) << server.error().ToString();
   server_ = std::move(*server);

@@ -48,6 +48,8 @@ class NbdServerTest : public ::testing::Test {
   // Connects a handle made by NewHandle; returns libnbd's result.
   int ConnectTcp(nbd_handle* h);
 
+  // Used by the next StartServer.
+  NbdLimits limits_;
   std::unique_ptr<zerofs::testing::TestEnv> env_;
   std::unique_ptr<ProtocolServer> server_;
   std::string port_;
