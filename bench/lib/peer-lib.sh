@@ -46,7 +46,8 @@ stop_pid() {
 
 # start_zerofs EXTRA_TOML PORT...: `zerofs run` on a file:// store in $BTMP;
 # sets ZEROFS_PID once every PORT accepts connections. $STORAGE_TOML, if
-# set, is added to the [storage] table.
+# set, is added to the [storage] table; $ZEROFS_EXTRA_TOML, if set, to the
+# end (for A/B runs, e.g. "[filesystem]\nwrite_buffer_mb = 0").
 start_zerofs() {
   local extra=$1 p
   shift
@@ -62,6 +63,8 @@ ${STORAGE_TOML:-}
 dir = "$BTMP/zerofs/cache"
 
 $extra
+
+$(printf '%b' "${ZEROFS_EXTRA_TOML:-}")
 TOML
   "$ZEROFS" run -c "$BTMP/zerofs/zerofs.toml" >"$BTMP/zerofs/zerofs.log" 2>&1 &
   ZEROFS_PID=$!

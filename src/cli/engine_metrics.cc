@@ -49,6 +49,9 @@ void Collect(engine::Engine* engine, fs::FileSystem* fs, metrics::Sink* s) {
   counter("zerofs_gc_deleted_bytes_total", "Object bytes GC deleted.", st.gc_bytes_deleted);
   counter("zerofs_gc_orphans_deleted_total", "Unreferenced objects GC deleted.",
           st.gc_orphans_deleted);
+  gauge("zerofs_fs_write_buffer_bytes",
+        "File data of small writes held in memory until written back to the engine.",
+        fs->BufferedWriteBytes());
   if (auto sf = fs->StatFs(); sf.ok()) {
     gauge("zerofs_fs_used_bytes", "Bytes used by files (statfs).", sf->used_bytes);
     gauge("zerofs_fs_used_inodes", "Inodes in use (statfs).", sf->used_inodes);

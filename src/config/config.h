@@ -57,6 +57,9 @@ struct StorageConfig {
 // [filesystem]
 struct FilesystemConfig {
   double max_size_gb = 0.0;  // reported capacity and write limit; 0 = unlimited
+  // Memory for extents changed by small writes before they are written
+  // back (fs/write_buffer.h); 0 = every write goes to the engine at once.
+  uint64_t write_buffer_mb = 64;
 };
 
 // How NFS WRITE replies describe durability (DESIGN.md "Flush and fsync").

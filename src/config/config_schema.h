@@ -20,7 +20,7 @@ inline constexpr std::array<std::string_view, 7> kStorage = {"url",
                                                              "flush_interval_secs",
                                                              "snapshot_interval_secs",
                                                              "allow_unsafe_conditional_writes"};
-inline constexpr std::array<std::string_view, 1> kFilesystem = {"max_size_gb"};
+inline constexpr std::array<std::string_view, 2> kFilesystem = {"max_size_gb", "write_buffer_mb"};
 inline constexpr std::array<std::string_view, 5> kServers = {"nfs", "ninep", "nbd", "webui",
                                                              "metrics"};
 inline constexpr std::array<std::string_view, 2> kNfs = {"addresses", "write_mode"};

@@ -85,6 +85,12 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # fail with "no space left". 0 means unlimited.
 # max_size_gb = 0.0
 
+# Memory in MiB for file extents changed by writes smaller than 32 KiB: they
+# are kept here and written to the store in the background (at the latest
+# within a second, and on every fsync), so rewriting the same block is cheap.
+# 0 sends every write to the storage engine at once.
+# write_buffer_mb = 64
+
 # Servers. A server runs only when its [servers.*] section is present; remove
 # a section to disable that server. Addresses are "host:port" strings, IPv6 in
 # brackets: "[::1]:2049". Use "0.0.0.0:PORT" or "[::]:PORT" to listen on every

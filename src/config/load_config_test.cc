@@ -72,6 +72,7 @@ TEST(LoadConfigTest, MinimalFileGetsDefaults) {
   EXPECT_EQ(c.cache.memory_size_gb, 1.0);
   EXPECT_EQ(c.cache.read_ahead_mb, 8u);
   EXPECT_EQ(c.filesystem.max_size_gb, 0.0);
+  EXPECT_EQ(c.filesystem.write_buffer_mb, 64u);
   ASSERT_TRUE(c.servers.nfs.has_value());
   ASSERT_EQ(c.servers.nfs->addresses.size(), 1u);
   EXPECT_EQ(c.servers.nfs->addresses[0].ToString(), "127.0.0.1:2049");
@@ -103,6 +104,7 @@ flush_interval_secs = 30
 snapshot_interval_secs = 600
 [filesystem]
 max_size_gb = 100.5
+write_buffer_mb = 0
 [servers.nfs]
 addresses = ["0.0.0.0:2049", "[::]:2049"]
 write_mode = "buffered"
@@ -150,6 +152,7 @@ peers = ["10.0.0.1:7000", "[fd00::1]:7000"]
   EXPECT_EQ(c.storage.flush_interval_secs, 30u);
   EXPECT_EQ(c.storage.snapshot_interval_secs, 600u);
   EXPECT_EQ(c.filesystem.max_size_gb, 100.5);
+  EXPECT_EQ(c.filesystem.write_buffer_mb, 0u);
   ASSERT_EQ(c.servers.nfs->addresses.size(), 2u);
   EXPECT_EQ(c.servers.nfs->addresses[1].host, "::");
   EXPECT_EQ(c.servers.nfs->write_mode, NfsWriteMode::kBuffered);
@@ -513,7 +516,7 @@ TEST(KnownKeysTest, ListsDottedKeys) {
   EXPECT_THAT(keys, ::testing::Contains("servers.nfs.addresses"));
   EXPECT_THAT(keys, ::testing::Contains("storage.encryption_password"));
   EXPECT_THAT(keys, ::testing::Contains("aws.allow_http"));
-  EXPECT_EQ(keys.size(), 40u);
+  EXPECT_EQ(keys.size(), 41u);
 }
 
 }  // namespace

@@ -151,6 +151,7 @@ Result<Attr> FileSystem::Link(const Cred& cred, InodeId ino, InodeId dir, std::s
   parent.Touch(now);
   Impl::Store(&txn, dir, parent);
   Impl::Store(&txn, ino, rec);
+  impl_->AddBufferedExtents(&txn, ino);  // see AddBufferedExtents
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn)));
   return impl_->AttrOf(ino, rec);
 }

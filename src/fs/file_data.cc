@@ -1,6 +1,8 @@
 #include "fs/file_data.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace zerofs::fs {
@@ -17,8 +19,9 @@ Result<std::string> LoadExtent(engine::Engine* engine, InodeId ino, uint64_t siz
 
 }  // namespace
 
-Status WriteRange(engine::Engine* engine, engine::Transaction* txn, InodeId ino, uint64_t size,
-                  uint64_t offset, std::string_view data) {
+Status WriteRange(engine::Engine* engine, const WriteBuffer& buffer, engine::Transaction* txn,
+                  InodeId ino, uint64_t size, uint64_t offset, std::string_view data,
+                  std::vector<BufferedExtent>* buffered) {
   if (data.empty()) return OkStatus();
   const uint64_t end = offset + data.size();
   for (uint64_t idx = ExtentOf(offset); idx <= ExtentOf(end - 1); idx++) {
@@ -30,10 +33,22 @@ Status WriteRange(engine::Engine* engine, engine::Transaction* txn, InodeId ino,
       txn->WriteExtent(ino, idx, std::string(piece));
       continue;
     }
-    ZFS_ASSIGN_OR_RETURN(std::string ext, LoadExtent(engine, ino, size, idx));
+    std::string ext;
+    uint32_t base_stored = 0;
+    if (std::optional<WriteBuffer::Entry> held = buffer.Find(ino, idx)) {
+      ext = *held->data;
+      base_stored = held->base_stored;
+    } else {
+      ZFS_ASSIGN_OR_RETURN(ext, LoadExtent(engine, ino, size, idx));
+      base_stored = static_cast<uint32_t>(ext.size());
+    }
     if (ext.size() < hi) ext.resize(hi, '\0');
     ext.replace(lo, piece.size(), piece);
-    txn->WriteExtent(ino, idx, std::move(ext));
+    if (buffer.enabled()) {
+      buffered->push_back({idx, std::make_shared<const std::string>(std::move(ext)), base_stored});
+    } else {
+      txn->WriteExtent(ino, idx, std::move(ext));
+    }
   }
   return OkStatus();
 }

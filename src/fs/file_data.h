@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "engine/engine.h"
 #include "fs/filesystem.h"
+#include "fs/write_buffer.h"
 
 namespace zerofs::fs {
 
@@ -22,11 +24,23 @@ inline uint64_t ExtentCount(uint64_t size) {
   return size / engine::kExtentSize + (size % engine::kExtentSize != 0);
 }
 
+// The new content of an extent a write left in the WriteBuffer; applied
+// after the write's transaction committed.
+struct BufferedExtent {
+  uint64_t index = 0;
+  engine::ExtentData data;
+  uint32_t base_stored = 0;  // see WriteBuffer::Entry
+};
+
 // Adds to `txn` the extent writes that store `data` at `offset` in inode
-// `ino` whose current size is `size`. Partial extents below `size` are
-// read-modify-written. REQUIRES: offset + data.size() <= kMaxFileSize.
-Status WriteRange(engine::Engine* engine, engine::Transaction* txn, InodeId ino, uint64_t size,
-                  uint64_t offset, std::string_view data);
+// `ino` whose current size is `size`. Partial extents are
+// read-modify-written: from `buffer` where it holds them, else from the
+// engine. With an enabled `buffer`, partial extents go to `buffered`
+// instead of `txn`. REQUIRES: offset + data.size() <= kMaxFileSize; the
+// inode's exclusive lock.
+Status WriteRange(engine::Engine* engine, const WriteBuffer& buffer, engine::Transaction* txn,
+                  InodeId ino, uint64_t size, uint64_t offset, std::string_view data,
+                  std::vector<BufferedExtent>* buffered);
 
 // Adds to `txn` what makes [offset, end) read as zeros in a file of size
 // `size`: whole extents become holes, partial ones are rewritten.

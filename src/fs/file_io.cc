@@ -109,6 +109,7 @@ Result<ReadResult> FileSystem::Read(const Cred& cred, InodeId ino, uint64_t offs
         const uint64_t first = ExtentOf(offset);
         ZFS_ASSIGN_OR_RETURN(std::vector<engine::ExtentData> extents,
                              engine_->ReadExtents(ino, first, ExtentCount(offset, end)));
+        impl_->buffer.Overlay(ino, first, &extents);
         Assemble(extents, first, offset, end, &out.data);
       }
       out.eof = end >= rec.size;
@@ -155,6 +156,7 @@ Result<std::optional<SharedReadResult>> FileSystem::TryReadCachedShared(
     ZFS_ASSIGN_OR_RETURN(std::optional<std::vector<engine::ExtentData>> extents,
                          engine_->ReadExtentsIfCached(ino, first, ExtentCount(offset, end)));
     if (!extents) return std::optional<SharedReadResult>();
+    impl_->buffer.Overlay(ino, first, &*extents);
     SharePieces(std::move(*extents), first, offset, end, &out);
   }
   out.eof = end >= rec.size;
@@ -175,13 +177,21 @@ Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,
   ZFS_RETURN_IF_ERROR(impl_->CheckSpace(0, new_size - rec.size));
 
   engine::Transaction txn;
-  ZFS_RETURN_IF_ERROR(WriteRange(engine_, &txn, ino, rec.size, offset, data));
+  std::vector<BufferedExtent> buffered;
+  ZFS_RETURN_IF_ERROR(
+      WriteRange(engine_, impl_->buffer, &txn, ino, rec.size, offset, data, &buffered));
   std::vector<StatsDelta> deltas{{ino, 0, static_cast<int64_t>(new_size - rec.size)}};
   rec.size = new_size;
   rec.Touch(Timespec::Now());
   if (!cred.is_root()) rec.mode = KillSuid(rec.mode);
   Impl::Store(&txn, ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
+  if (!buffered.empty()) {
+    for (BufferedExtent& b : buffered) {
+      impl_->buffer.Put(ino, b.index, std::move(b.data), b.base_stored);
+    }
+    impl_->AfterBufferedWrite(ino);
+  }
   return impl_->AttrOf(ino, rec);
 }
 
@@ -208,7 +218,11 @@ Result<Attr> FileSystem::Fallocate(const Cred& cred, InodeId ino, uint32_t mode,
   ZFS_RETURN_IF_ERROR(impl_->CheckSpace(0, new_size - rec.size));
 
   engine::Transaction txn;
-  if (punch || zero) ZFS_RETURN_IF_ERROR(ZeroRange(engine_, &txn, ino, rec.size, offset, end));
+  if (punch || zero) {
+    // ZeroRange rebuilds partial extents from the engine's copy.
+    ZFS_RETURN_IF_ERROR(impl_->WriteBackLocked(ino));
+    ZFS_RETURN_IF_ERROR(ZeroRange(engine_, &txn, ino, rec.size, offset, end));
+  }
   if (txn.empty() && new_size == rec.size) return impl_->AttrOf(ino, rec);
   std::vector<StatsDelta> deltas{{ino, 0, static_cast<int64_t>(new_size - rec.size)}};
   rec.size = new_size;

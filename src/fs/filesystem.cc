@@ -3,6 +3,8 @@
 // set_attr.cc, file_io.cc, readdir.cc, xattr.cc, orphans.cc, statfs.cc).
 #include "fs/filesystem.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cerrno>
 
 #include "base/coding.h"
@@ -50,7 +52,14 @@ Status Bootstrap(engine::Engine* engine, const FsOptions& options) {
 FileSystem::FileSystem(engine::Engine* engine, FsOptions options)
     : engine_(engine), options_(std::move(options)), impl_(new Impl(engine_, options_)) {}
 
-FileSystem::~FileSystem() = default;
+FileSystem::~FileSystem() {
+  if (impl_->write_back) impl_->write_back->Stop();
+  // The last write-back: whoever closes the engine next flushes it.
+  if (Status s = impl_->WriteBackAll(); !s.ok()) {
+    spdlog::error("zerofs: writing back buffered file data at shutdown failed: {}",
+                  s.error().ToString());
+  }
+}
 
 Result<std::unique_ptr<FileSystem>> FileSystem::Open(engine::Engine* engine, FsOptions options) {
   assert(engine != nullptr);
@@ -64,6 +73,11 @@ Result<std::unique_ptr<FileSystem>> FileSystem::Open(engine::Engine* engine, FsO
   if (!fs->options_.read_only) {
     fs->impl_->reaper = std::make_unique<Reaper>(fs->impl_.get());
     fs->impl_->reaper->Start();
+    if (fs->impl_->buffer.enabled()) {
+      fs->impl_->write_back =
+          std::make_unique<WriteBack>(fs->impl_.get(), fs->options_.write_buffer_age);
+      fs->impl_->write_back->Start();
+    }
     ZFS_RETURN_IF_ERROR(fs->impl_->SweepOrphans());
   }
   return fs;
@@ -84,17 +98,28 @@ Result<InodeRecord> FileSystem::Impl::Load(InodeId ino) {
 }
 
 Status FileSystem::Impl::Commit(engine::Transaction txn, const std::vector<StatsDelta>& deltas) {
+  using Op = engine::Transaction::Op;
   std::vector<InodeId> touched;
-  for (const engine::Transaction::Op& op : txn.ops()) {
+  std::vector<InodeId> freed;
+  // Buffered extents this commit replaces, as (ino, [first, end)).
+  std::vector<std::pair<InodeId, std::pair<uint64_t, uint64_t>>> replaced;
+  const bool buffered = !buffer.empty();
+  for (const Op& op : txn.ops()) {
     InodeId ino;
-    if ((op.kind == engine::Transaction::Op::kPut || op.kind == engine::Transaction::Op::kDelete) &&
-        keys::ParseInode(op.key, &ino)) {
+    if ((op.kind == Op::kPut || op.kind == Op::kDelete) && keys::ParseInode(op.key, &ino)) {
       touched.push_back(ino);
+      if (buffered && op.kind == Op::kDelete) freed.push_back(ino);
+    } else if (buffered && op.kind == Op::kWriteExtent) {
+      replaced.push_back({op.ino, {op.first, op.first + 1}});
+    } else if (buffered && op.kind == Op::kDeleteExtents) {
+      replaced.push_back({op.ino, {op.first, op.end}});
     }
   }
   Status s = stats.Commit(engine, std::move(txn), deltas);
   // Also after a failed commit: the engine may have applied part of it.
   inodes.Invalidate(touched);
+  for (const auto& [ino, range] : replaced) buffer.Discard(ino, range.first, range.second);
+  for (InodeId ino : freed) buffer.DiscardAll(ino);
   return s;
 }
 
@@ -104,7 +129,12 @@ Attr FileSystem::Impl::AttrOf(InodeId ino, const InodeRecord& rec) {
   // On an index error keep ToAttr's apparent-size estimate: st_blocks is
   // advisory, and failing a stat over it would be worse.
   if (auto stored = engine->StoredBytes(ino); stored.ok()) {
-    a.used = (*stored + 4095) / 4096 * 4096;  // stored <= kMaxFileSize: no overflow
+    // Buffered writes count as if written back (a stat cannot wait for it).
+    const int64_t delta = buffer.StoredDelta(ino);
+    const uint64_t bytes = delta < 0 && static_cast<uint64_t>(-delta) > *stored
+                               ? 0
+                               : *stored + static_cast<uint64_t>(delta);
+    a.used = (bytes + 4095) / 4096 * 4096;  // bytes <= kMaxFileSize: no overflow
   }
   return a;
 }
@@ -181,11 +211,14 @@ Result<std::string> ReadlinkForResolution(FileSystem* fs, InodeId ino, int follo
 
 Status FileSystem::Fsync(InodeId ino) {
   ZFS_RETURN_IF_ERROR(impl_->Load(ino));
-  return Flush();
+  if (options_.read_only) return OkStatus();
+  ZFS_RETURN_IF_ERROR(impl_->WriteBackFile(ino));
+  return engine_->Flush();
 }
 
 Status FileSystem::Flush() {
   if (options_.read_only) return OkStatus();
+  ZFS_RETURN_IF_ERROR(impl_->WriteBackAll());
   return engine_->Flush();
 }
 

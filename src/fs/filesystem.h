@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -143,6 +144,11 @@ struct FsOptions {
   uint32_t root_uid = 0;
   uint32_t root_gid = 0;
   uint32_t root_mode = 0755;
+  // Extents changed by writes smaller than an extent are kept in memory up
+  // to this many bytes and written back to the engine later (fs/write_buffer.h),
+  // at the latest by Fsync/Flush or once `write_buffer_age` old. 0 = off.
+  uint64_t write_buffer_bytes = 64ull << 20;
+  std::chrono::milliseconds write_buffer_age{1000};
 };
 
 struct CreateResult {
@@ -390,8 +396,9 @@ class FileSystem {
   Result<Attr> PunchHole(const Cred& cred, InodeId ino, uint64_t offset, uint64_t length,
                          IoCheck check = IoCheck::kCheck);
 
-  // Makes everything committed so far durable (engine Flush). `ino` only
-  // checks that the inode exists (ESTALE); the whole filesystem is flushed.
+  // Makes the writes to `ino` durable (ESTALE if it does not exist): writes
+  // back its buffered extents, then flushes the engine, which makes every
+  // change committed so far durable. Flush does so for every file.
   Status Fsync(InodeId ino);
   Status Flush();
 
@@ -449,6 +456,8 @@ class FileSystem {
 
   // Number of inodes currently open (for tests and metrics).
   size_t OpenInodeCount() const;
+  // Bytes of file data waiting in the write buffer (FsOptions::write_buffer_bytes).
+  uint64_t BufferedWriteBytes() const;
 
   // Private state, defined in fs/internal.h (public only so that the files
   // implementing the operations can name it).

@@ -20,6 +20,8 @@
 #include "fs/permissions.h"
 #include "fs/reaper.h"
 #include "fs/stats_counters.h"
+#include "fs/write_back.h"
+#include "fs/write_buffer.h"
 
 namespace zerofs::fs {
 
@@ -58,7 +60,8 @@ class OpenTable {
 };
 
 struct FileSystem::Impl {
-  Impl(engine::Engine* e, const FsOptions& o) : engine(e), options(o) {}
+  Impl(engine::Engine* e, const FsOptions& o)
+      : engine(e), options(o), buffer(o.read_only ? 0 : o.write_buffer_bytes) {}
 
   engine::Engine* const engine;
   const FsOptions& options;
@@ -67,6 +70,7 @@ struct FileSystem::Impl {
   InodeAllocator alloc;
   OpenTable opens;
   InodeCache inodes;
+  WriteBuffer buffer;
   // Serializes renames that move a directory to another parent, so the
   // "not into its own subtree" check sees parent pointers that cannot change.
   std::mutex rename_mu;
@@ -113,8 +117,31 @@ struct FileSystem::Impl {
            rec.size > Reaper::kInlineMaxBytes;
   }
 
-  // Last member: stopped (by its destructor) before the state it uses goes.
-  // Null when read-only.
+  // Write-back of the WriteBuffer (write_back.cc). The Locked forms
+  // REQUIRE the inode's exclusive lock; the others take it.
+  //
+  // AddBufferedExtents adds up to `max` buffered extents of `ino` to `txn`
+  // (lock held); committing it discards them. Rename and link carry the
+  // file's buffered data in their own transaction, so a crash never shows a
+  // new name for a file without the data written before the rename (the
+  // write-temp-then-rename pattern).
+  size_t AddBufferedExtents(
+      engine::Transaction* txn, InodeId ino, size_t max = SIZE_MAX,
+      WriteBuffer::Clock::time_point before = WriteBuffer::Clock::time_point::max());
+  // WriteBackLocked writes back up to `max_extents` entries first buffered
+  // before `before`.
+  Status WriteBackLocked(
+      InodeId ino, size_t max_extents = SIZE_MAX,
+      WriteBuffer::Clock::time_point before = WriteBuffer::Clock::time_point::max());
+  Status WriteBackFile(InodeId ino);
+  Status WriteBackAll();
+  // After a write that buffered extents of `ino` (lock held): keeps the
+  // buffer within its limit.
+  void AfterBufferedWrite(InodeId ino);
+
+  // Last members: stopped (by their destructors) before the state they use
+  // goes. Null when read-only (write_back also when buffering is off).
+  std::unique_ptr<WriteBack> write_back;
   std::unique_ptr<Reaper> reaper;
 };
 

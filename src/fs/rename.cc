@@ -148,6 +148,8 @@ Status FileSystem::Rename(const Cred& cred, InodeId src_dir, std::string_view sr
     dparent.Touch(now);
     Impl::Store(&txn, src_dir, sparent);
     if (src_dir != dst_dir) Impl::Store(&txn, dst_dir, dparent);
+    fs->AddBufferedExtents(&txn, src->ino);
+    if (exchange) fs->AddBufferedExtents(&txn, dst->ino);
     return fs->Commit(std::move(txn), deltas);
   }
 }

@@ -53,6 +53,8 @@ Result<Attr> FileSystem::SetAttr(const Cred& cred, InodeId ino, const SetAttrReq
     if (!rec.is_dir()) rec.mode = KillSuid(rec.mode);
   }
   if (req.size) {
+    // Resize rebuilds the new last extent from the engine's copy.
+    if (*req.size < rec.size) ZFS_RETURN_IF_ERROR(impl_->WriteBackLocked(ino));
     ZFS_RETURN_IF_ERROR(Resize(engine_, &txn, ino, rec.size, *req.size));
     deltas.push_back({ino, 0, static_cast<int64_t>(*req.size) - static_cast<int64_t>(rec.size)});
     rec.size = *req.size;
