@@ -211,9 +211,7 @@ Result<std::string> ReadlinkForResolution(FileSystem* fs, InodeId ino, int follo
 
 Status FileSystem::Fsync(InodeId ino) {
   ZFS_RETURN_IF_ERROR(impl_->Load(ino));
-  if (options_.read_only) return OkStatus();
-  ZFS_RETURN_IF_ERROR(impl_->WriteBackFile(ino));
-  return engine_->Flush();
+  return Flush();
 }
 
 Status FileSystem::Flush() {

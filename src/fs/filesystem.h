@@ -396,9 +396,10 @@ class FileSystem {
   Result<Attr> PunchHole(const Cred& cred, InodeId ino, uint64_t offset, uint64_t length,
                          IoCheck check = IoCheck::kCheck);
 
-  // Makes the writes to `ino` durable (ESTALE if it does not exist): writes
-  // back its buffered extents, then flushes the engine, which makes every
-  // change committed so far durable. Flush does so for every file.
+  // Makes every change made so far durable, whatever file it was made to
+  // (as before the write buffer existed: callers use the fsync of one file
+  // as a barrier for all): writes the write buffer back, then flushes the
+  // engine. Fsync only adds the check that `ino` exists (ESTALE).
   Status Fsync(InodeId ino);
   Status Flush();
 

@@ -112,6 +112,21 @@ TEST_F(WriteBufferFsTest, CloseWritesBackAndStBlocksCountBufferedData) {
   EXPECT_EQ(all.substr(3 * kE), std::string(14, '\0'));
 }
 
+// An fsync of any file (here the root directory) is a barrier for every
+// change made before it, buffered or not.
+TEST_F(WriteBufferFsTest, FsyncOfOneFileWritesBackEveryFile) {
+  Attr a = CreateOk(kRootInode, "a");
+  Attr b = CreateOk(kRootInode, "b");
+  WriteOk(a.ino, 0, "first file");
+  WriteOk(b.ino, 0, "second file");
+  ASSERT_TRUE(fs_->Fsync(kRootInode).ok());
+  EXPECT_EQ(fs_->BufferedWriteBytes(), 0u);
+  Crash();
+  Open();
+  EXPECT_EQ(ReadAll(a.ino), "first file");
+  EXPECT_EQ(ReadAll(b.ino), "second file");
+}
+
 // Write a temporary file, rename it over the real name, crash after the
 // engine's (periodic) flush but without any fsync: the name must never
 // point at a file without its data. Likewise for a hard link.
