@@ -42,6 +42,7 @@ Result<std::vector<RunningServer>> StartServers(const config::Config& config, fs
     nbd::NbdServerOptions o;
     o.listen.tcp = config.servers.nbd->addresses;
     o.listen.unix_socket = config.servers.nbd->unix_socket;
+    o.limits.busy_poll = std::chrono::microseconds(config.servers.nbd->busy_poll_us);
     auto nbd = nbd::StartNbdServer(fs, o);
     if (!nbd.ok()) return StopAll(&running, nbd.error());
     running.push_back({"nbd", std::move(*nbd)});

@@ -87,6 +87,9 @@ struct NinepServerConfig {
 struct NbdServerConfig {
   std::vector<ListenAddress> addresses;
   std::string unix_socket;  // empty = none
+  // How long a connection's reader polls for the next request after a
+  // reply, in microseconds (nbd/limits.h); 0 = never.
+  uint32_t busy_poll_us = 50;
 };
 struct WebUiServerConfig {
   std::vector<ListenAddress> addresses;

@@ -25,7 +25,8 @@ inline constexpr std::array<std::string_view, 5> kServers = {"nfs", "ninep", "nb
                                                              "metrics"};
 inline constexpr std::array<std::string_view, 2> kNfs = {"addresses", "write_mode"};
 inline constexpr std::array<std::string_view, 2> kNinep = {"addresses", "unix_socket"};
-inline constexpr std::array<std::string_view, 2> kNbd = {"addresses", "unix_socket"};
+inline constexpr std::array<std::string_view, 3> kNbd = {"addresses", "unix_socket",
+                                                         "busy_poll_us"};
 inline constexpr std::array<std::string_view, 1> kWebUi = {"addresses"};
 inline constexpr std::array<std::string_view, 1> kMetrics = {"addresses"};
 inline constexpr std::array<std::string_view, 6> kAws = {"access_key_id",  "secret_access_key",

@@ -113,6 +113,7 @@ addresses = []
 unix_socket = "~/9p.sock"
 [servers.nbd]
 unix_socket = "/run/nbd.sock"
+busy_poll_us = 0
 [servers.webui]
 addresses = ["127.0.0.1:8000"]
 [servers.metrics]
@@ -160,6 +161,7 @@ peers = ["10.0.0.1:7000", "[fd00::1]:7000"]
   EXPECT_EQ(c.servers.ninep->unix_socket, "/home/tester/9p.sock");
   EXPECT_TRUE(c.servers.nbd->addresses.empty()) << "a socket alone means no TCP listener";
   EXPECT_EQ(c.servers.nbd->unix_socket, "/run/nbd.sock");
+  EXPECT_EQ(c.servers.nbd->busy_poll_us, 0u);
   EXPECT_EQ(c.servers.webui->addresses[0].port, 8000);
   ASSERT_TRUE(c.servers.metrics.has_value());
   EXPECT_EQ(c.servers.metrics->addresses[0].ToString(), "127.0.0.1:9464");
@@ -190,6 +192,7 @@ TEST(LoadConfigTest, ServerSectionsDefaultToLocalhost) {
   EXPECT_EQ(c.servers.ninep->addresses[0].ToString(), "127.0.0.1:5564");
   EXPECT_TRUE(c.servers.ninep->unix_socket.empty());
   EXPECT_EQ(c.servers.nbd->addresses[0].ToString(), "127.0.0.1:10809");
+  EXPECT_EQ(c.servers.nbd->busy_poll_us, 50u);
   EXPECT_EQ(c.servers.webui->addresses[0].ToString(), "127.0.0.1:8080");
 }
 
@@ -385,6 +388,10 @@ TEST(LoadConfigTest, NumbersAreRangeChecked) {
             "zerofs.toml: cache.disk_size_gb: must be at least 0, got -1");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nread_ahead_mb = 2000\n")),
             "zerofs.toml: cache.read_ahead_mb: must be between 0 and 1024, got 2000");
+  EXPECT_EQ(ErrorOf(WithMinimal("[servers.nbd]\nbusy_poll_us = 20000\n")),
+            "zerofs.toml: servers.nbd.busy_poll_us: must be between 0 and 10000, got 20000");
+  EXPECT_EQ(ErrorOf(WithMinimal("[filesystem]\nwrite_buffer_mb = -1\n")),
+            "zerofs.toml: filesystem.write_buffer_mb: must be between 0 and 65536, got -1");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nmemory_size_gb = -0.5\n")),
             "zerofs.toml: cache.memory_size_gb: must be at least 0, got -0.5");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nmemory_size_gb = nan\n")),
@@ -516,7 +523,7 @@ TEST(KnownKeysTest, ListsDottedKeys) {
   EXPECT_THAT(keys, ::testing::Contains("servers.nfs.addresses"));
   EXPECT_THAT(keys, ::testing::Contains("storage.encryption_password"));
   EXPECT_THAT(keys, ::testing::Contains("aws.allow_http"));
-  EXPECT_EQ(keys.size(), 41u);
+  EXPECT_EQ(keys.size(), 42u);
 }
 
 }  // namespace

@@ -128,6 +128,7 @@ Status ReadServers(const TableReader& r, ServersConfig* out) {
     ZFS_RETURN_IF_ERROR(ReadUnixSocket(nbd, &c.unix_socket));
     ZFS_RETURN_IF_ERROR(
         ReadAddresses(nbd, kDefaultNbdPort, !c.unix_socket.empty(), "NBD", &c.addresses));
+    ZFS_RETURN_IF_ERROR(nbd.GetUint32("busy_poll_us", 0, 10000, &c.busy_poll_us));
     out->nbd = std::move(c);
   }
 

@@ -67,8 +67,8 @@ class NbdServer : public ProtocolServer {
     ctx_.exports = &exports_;
     ctx_.pool = &pool_;
     ctx_.limits = opts.limits;
-    // For measurements (bench/README.md, NBD): the poll window in
-    // microseconds, 0 turns polling off.
+    // For measurements (bench/README.md, NBD): overrides `[servers.nbd]
+    // busy_poll_us` without a config change; 0 turns polling off.
     if (const char* e = std::getenv("ZEROFS_NBD_BUSY_POLL_US")) {
       ctx_.limits.busy_poll = std::chrono::microseconds(std::max(0, std::atoi(e)));
     }
