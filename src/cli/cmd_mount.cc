@@ -34,7 +34,7 @@ void AddMountCommand(CLI::App& app, Action* action) {
                   "other clients' changes show later)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--attr-timeout", o->attr_timeout,
-                  "Seconds the kernel caches attributes (default 1; as --entry-timeout)")
+                  "Seconds the kernel and the mount cache attributes (default 1)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--reconnect-timeout", o->reconnect_timeout,
                   "Seconds a call waits for a lost server to come back (default 60)");

@@ -30,9 +30,14 @@ std::string MakeClientId() {
 MountContext::MountContext(const MountOptions& o)
     : options(o),
       conn(o.address, o.aname, ClientOptionsOf(o), o.reconnect_timeout),
+      attrs(o.attr_timeout),
       remote(&conn, &nodes),
       client_id(MakeClientId()) {
-  conn.set_on_reconnect([this](const Link& link) { ReclaimLocks(*this, link); });
+  conn.set_on_reconnect([this](const Link& link) {
+    // A restarted server may have lost what it had not made durable.
+    attrs.Clear();
+    ReclaimLocks(*this, link);
+  });
 }
 
 MountContext& Ctx(fuse_req_t req) { return *static_cast<MountContext*>(fuse_req_userdata(req)); }

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "base/result.h"
+#include "mount/attr_cache.h"
 #include "mount/connection.h"
 #include "mount/fuse.h"
 #include "mount/handles.h"
@@ -25,6 +26,8 @@ struct MountContext {
   Connection conn;
   NodeTable nodes;
   HandleTable handles;
+  // Attributes from the server's replies, for getattr (attr_cache.h).
+  AttrCache attrs;
   // The POSIX locks granted to this mount, taken again after a reconnect.
   LockRecords locks;
   Remote remote;

@@ -46,6 +46,8 @@ void Readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_i
   auto entries = WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) {
     return c.Readdir(fid, static_cast<uint64_t>(off), count);
   });
+  // The server may have updated the directory's atime.
+  m.attrs.Drop(ino);
   if (!entries.ok()) return ReplyError(req, entries.error());
   std::vector<char> buf(size);
   size_t used = 0;
@@ -140,6 +142,7 @@ void Readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fi
   uint32_t count =
       static_cast<uint32_t>(std::min<size_t>(want, m.conn.msize() - ninep::kIoHeaderSize));
   auto dir = m.nodes.PathOf(ino);
+  AttrCache::Ticket asked = m.attrs.Begin();
   auto entries = m.conn.Run([&](const Link& link) -> Result<std::vector<PlusEntry>> {
     ZFS_ASSIGN_OR_RETURN(uint32_t hfid, HandleOf(fi)->Fid(m.remote, link));
     ZFS_ASSIGN_OR_RETURN(auto ds, link.client->Readdir(hfid, static_cast<uint64_t>(off), count));
@@ -158,6 +161,7 @@ void Readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fi
     ZFS_RETURN_IF_ERROR(StatEntries(m, link, uid, dfid->fid(), &out));
     return out;
   });
+  m.attrs.Drop(ino);
   if (!entries.ok()) return ReplyError(req, entries.error());
   std::vector<char> buf(size);
   size_t used = 0;
@@ -167,6 +171,8 @@ void Readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fi
     if (pe.have_attr) {
       e.ino = m.nodes.Remember(JoinPath(*dir, pe.d.name), pe.attr.qid.path);
       m.nodes.KeepFid(e.ino, pe.fid);
+      // A walk (find, du, ls -l) stats the entries next.
+      m.attrs.Put(e.ino, pe.attr, asked);
       e.attr = ToStat(pe.attr);
       e.attr_timeout = m.options.attr_timeout;
       e.entry_timeout = m.options.entry_timeout;
@@ -200,9 +206,10 @@ void Releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 
 void Fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi) {
   MountContext& m = Ctx(req);
-  ReplyStatus(req, WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) {
-                return c.Fsync(fid, datasync != 0);
-              }));
+  Status s = WithHandle(m, HandleOf(fi),
+                        [&](Client& c, uint32_t fid) { return c.Fsync(fid, datasync != 0); });
+  m.attrs.Drop(ino);
+  ReplyStatus(req, s);
 }
 
 void Statfs(fuse_req_t req, fuse_ino_t ino) {

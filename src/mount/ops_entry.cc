@@ -27,12 +27,15 @@ struct Entry {
   FidRef fid;
 };
 
-// Counts a kernel reference to the file at `path` and answers the lookup.
-void ReplyEntry(fuse_req_t req, const std::string& path, const Entry& entry) {
+// Counts a kernel reference to the file at `path` and answers the lookup;
+// the attributes are cached under `asked` (taken before their request).
+void ReplyEntry(fuse_req_t req, const std::string& path, const Entry& entry,
+                const AttrCache::Ticket& asked) {
   MountContext& m = Ctx(req);
   fuse_entry_param e{};
   e.ino = m.nodes.Remember(path, entry.attr.qid.path);
   if (entry.fid) m.nodes.KeepFid(e.ino, entry.fid);
+  m.attrs.Put(e.ino, entry.attr, asked);
   e.attr = ToStat(entry.attr);
   e.attr_timeout = m.options.attr_timeout;
   e.entry_timeout = m.options.entry_timeout;
@@ -88,12 +91,13 @@ void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   if (!path.ok()) return ReplyError(req, path.error());
   uint32_t uid = CallerUid(req);
   std::string child = name;
+  AttrCache::Ticket asked = m.attrs.Begin();
   auto e = m.conn.Run([&](const Link& link) -> Result<Entry> {
     ZFS_ASSIGN_OR_RETURN(FidRef dir, m.remote.NodeFid(link, uid, parent));
     return WalkChild(m, link, uid, dir->fid(), child, *path);
   });
   if (!e.ok()) return ReplyError(req, e.error());
-  ReplyEntry(req, *path, *e);
+  ReplyEntry(req, *path, *e, asked);
 }
 
 void Forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
@@ -107,16 +111,28 @@ void ForgetMulti(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
 }
 
 void Getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
+  // The kernel asks again after every close (write-back cache): answer from
+  // the last reply while it is fresh, and let the kernel keep it only for
+  // what is left of attr_timeout.
+  if (auto hit = m.attrs.Get(ino)) {
+    struct stat st = ToStat(hit->attr);
+    return (void)fuse_reply_attr(req, &st, hit->remaining_s);
+  }
+  AttrCache::Ticket asked = m.attrs.Begin();
   auto a = AtNode(req, ino, fi,
                   [](Client& c, uint32_t fid) { return c.Getattr(fid, ninep::kGetattrBasic); });
   if (!a.ok()) return ReplyError(req, a.error());
+  m.attrs.Put(ino, *a, asked);
   struct stat st = ToStat(*a);
-  fuse_reply_attr(req, &st, Ctx(req).options.attr_timeout);
+  fuse_reply_attr(req, &st, m.options.attr_timeout);
 }
 
 void Setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info* fi) {
+  MountContext& m = Ctx(req);
   ninep::Tsetattr t = ToSetattr(*attr, to_set);
   uint32_t uid = CallerUid(req);
+  AttrCache::Ticket after;
   auto a = AtNode(req, ino, fi, [&](Client& c, uint32_t fid) -> Result<Rgetattr> {
     ninep::Tsetattr request = t;
     request.fid = fid;
@@ -130,16 +146,28 @@ void Setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse
         request.valid &= ~ninep::kSetattrMode;
       }
     }
-    if (request.valid != 0) ZFS_RETURN_IF_ERROR(c.Setattr(request));
+    if (request.valid != 0) {
+      Status set = c.Setattr(request);
+      // Getattrs sent before this point may answer with the old attributes.
+      m.attrs.Drop(ino);
+      ZFS_RETURN_IF_ERROR(set);
+    }
+    after = m.attrs.Begin();
     return c.Getattr(fid, ninep::kGetattrBasic);
   });
-  if (!a.ok()) return ReplyError(req, a.error());
+  if (!a.ok()) {
+    m.attrs.Drop(ino);
+    return ReplyError(req, a.error());
+  }
+  m.attrs.Put(ino, *a, after);
   struct stat st = ToStat(*a);
-  fuse_reply_attr(req, &st, Ctx(req).options.attr_timeout);
+  fuse_reply_attr(req, &st, m.options.attr_timeout);
 }
 
 void Readlink(fuse_req_t req, fuse_ino_t ino) {
   auto target = AtNode(req, ino, nullptr, [](Client& c, uint32_t fid) { return c.Readlink(fid); });
+  // The server may have updated atime, which the kernel asks for again.
+  Ctx(req).attrs.Drop(ino);
   if (!target.ok()) return ReplyError(req, target.error());
   fuse_reply_readlink(req, target->c_str());
 }
@@ -194,6 +222,7 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
   std::string child = name;
   std::string path = JoinPath(*dir, child);
   uint32_t uid = CallerUid(req);
+  AttrCache::Ticket asked = m.attrs.Begin();
   auto e = m.conn.Run([&](const Link& link) -> Result<Entry> {
     ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, parent));
     ninep::TMessage msg = make(dfid->fid());
@@ -206,8 +235,10 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
     }
     return WalkChild(m, link, uid, dfid->fid(), child, path);
   });
+  // The directory's size, times and (mkdir) link count.
+  m.attrs.Drop(parent);
   if (!e.ok()) return ReplyError(req, e.error());
-  ReplyEntry(req, path, *e);
+  ReplyEntry(req, path, *e, asked);
 }
 
 void Mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
@@ -241,15 +272,25 @@ void MakeLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* 
   if (!dir.ok()) return ReplyError(req, dir.error());
   uint32_t uid = CallerUid(req);
   std::string name = newname;
+  AttrCache::Ticket after;
   auto a = m.conn.Run([&](const Link& link) -> Result<Rgetattr> {
     Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef fid, m.remote.NodeFid(link, uid, ino));
     ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, newparent));
-    ZFS_RETURN_IF_ERROR(c.Link(dfid->fid(), fid->fid(), name));
+    Status linked = c.Link(dfid->fid(), fid->fid(), name);
+    // The file's link count and ctime, the directory's size and times.
+    m.attrs.Drop(ino);
+    m.attrs.Drop(newparent);
+    ZFS_RETURN_IF_ERROR(linked);
+    after = m.attrs.Begin();
     return c.Getattr(fid->fid(), ninep::kGetattrBasic);
   });
-  if (!a.ok()) return ReplyError(req, a.error());
-  ReplyEntry(req, JoinPath(*dir, name), Entry{*a, nullptr});
+  if (!a.ok()) {
+    m.attrs.Drop(ino);
+    m.attrs.Drop(newparent);
+    return ReplyError(req, a.error());
+  }
+  ReplyEntry(req, JoinPath(*dir, name), Entry{*a, nullptr}, after);
 }
 
 void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags) {
@@ -259,6 +300,9 @@ void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags)
   if (!dir.ok()) return ReplyError(req, dir.error());
   std::string child = name;
   uint32_t uid = CallerUid(req);
+  // The removed file's link count and ctime change (other names, open
+  // descriptors), and the directory's size, times and link count.
+  auto removed = m.nodes.NodeAt(JoinPath(*dir, child));
   Status s = m.conn.Run([&](const Link& link) -> Status {
     Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
@@ -269,6 +313,8 @@ void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags)
     ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dfid, {child}));
     return c.Remove(fid);
   });
+  m.attrs.Drop(parent);
+  if (removed) m.attrs.Drop(removed->node);
   if (s.ok()) m.nodes.Unlinked(JoinPath(*dir, child));
   ReplyStatus(req, s);
 }
@@ -291,6 +337,10 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   if (!to_dir.ok()) return ReplyError(req, to_dir.error());
   uint32_t uid = CallerUid(req);
   std::string old_name = name, new_name = newname;
+  // Both directories, the moved file (ctime; ".." of a directory) and the
+  // file it replaces (link count) change.
+  auto moved = m.nodes.NodeAt(JoinPath(*from_dir, old_name));
+  auto replaced = m.nodes.NodeAt(JoinPath(*to_dir, new_name));
   Status s = m.conn.Run([&](const Link& link) -> Status {
     Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef odir, m.remote.NodeFid(link, uid, parent));
@@ -303,6 +353,10 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
     FidGuard f(&c, fid);
     return c.Rename(fid, nfid, new_name);
   });
+  m.attrs.Drop(parent);
+  m.attrs.Drop(newparent);
+  if (moved) m.attrs.Drop(moved->node);
+  if (replaced) m.attrs.Drop(replaced->node);
   if (s.ok()) m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
   ReplyStatus(req, s);
 }

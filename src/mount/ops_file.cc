@@ -133,6 +133,7 @@ void Open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   auto h = open(flags);
   uint32_t narrow = ServerFlags(m, fi->flags, false);
   if (!h.ok() && h.error().sys_errno() == EACCES && narrow != flags) h = open(narrow);
+  if (fi->flags & O_TRUNC) m.attrs.Drop(ino);
   if (!h.ok()) return ReplyError(req, h.error());
   fi->fh = reinterpret_cast<uintptr_t>(*h);
   SetOpenFlags(m, fi);
@@ -152,15 +153,20 @@ void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fu
   std::string path = JoinPath(*dir, child);
   uint32_t flags = ServerFlags(m, fi->flags, true) | O_CREAT;
   fuse_entry_param e{};
+  AttrCache::Ticket asked = m.attrs.Begin();
   auto h = m.conn.Run([&](const Link& link) -> Result<Handle*> {
     ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
     ZFS_ASSIGN_OR_RETURN(Created made,
                          CreateIn(link, uid, dir_fid->fid(), child, flags, mode & 07777, gid));
     e.ino = m.nodes.Remember(path, made.attr.qid.path);
     if (made.node_fid) m.nodes.KeepFid(e.ino, made.node_fid);
+    // What a stat right after create+close gets (the kernel asks again at close).
+    m.attrs.Put(e.ino, made.attr, asked);
     e.attr = ToStat(made.attr);
     return m.handles.Add(std::make_shared<Handle>(e.ino, uid, flags, link, made.open_fid));
   });
+  // The directory's size and times.
+  m.attrs.Drop(parent);
   if (!h.ok()) return ReplyError(req, h.error());
   e.attr_timeout = m.options.attr_timeout;
   e.entry_timeout = m.options.entry_timeout;
@@ -189,6 +195,9 @@ void Read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info
     }
     return out;
   });
+  // The server may have updated atime (relatime), which the kernel asks for
+  // again after a read.
+  m.attrs.Drop(ino);
   if (!data.ok()) return ReplyError(req, data.error());
   fuse_reply_buf(req, data->data(), data->size());
 }
@@ -207,6 +216,8 @@ void Write(fuse_req_t req, fuse_ino_t ino, const char* buf, size_t size, off_t o
     }
     return done;
   });
+  // Size, blocks, mtime/ctime, and the set-ID bits the server clears.
+  m.attrs.Drop(ino);
   if (!written.ok()) return ReplyError(req, written.error());
   HandleOf(fi)->set_wrote();
   if (*written == 0 && size > 0) return (void)fuse_reply_err(req, EIO);
@@ -249,9 +260,11 @@ void Release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 
 void Fsync(fuse_req_t req, fuse_ino_t ino, int datasync, fuse_file_info* fi) {
   MountContext& m = Ctx(req);
-  ReplyStatus(req, WithHandle(m, HandleOf(fi), [&](Client& c, uint32_t fid) {
-                return c.Fsync(fid, datasync != 0);
-              }));
+  Status s = WithHandle(m, HandleOf(fi),
+                        [&](Client& c, uint32_t fid) { return c.Fsync(fid, datasync != 0); });
+  // Stored blocks may change once data is durable.
+  m.attrs.Drop(ino);
+  ReplyStatus(req, s);
 }
 
 }  // namespace

@@ -21,9 +21,12 @@ void ReplyValue(fuse_req_t req, const Result<std::string>& v, size_t size) {
 void Setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* value, size_t size,
               int flags) {
   std::string_view v(value, size);
-  ReplyStatus(req, AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) {
-                return c.SetXattr(fid, name, v, static_cast<uint32_t>(flags));
-              }));
+  Status s = AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) {
+    return c.SetXattr(fid, name, v, static_cast<uint32_t>(flags));
+  });
+  // ctime, and the mode for a POSIX ACL.
+  Ctx(req).attrs.Drop(ino);
+  ReplyStatus(req, s);
 }
 
 void Getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
@@ -41,8 +44,10 @@ void Listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
 }
 
 void Removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
-  ReplyStatus(req, AtNode(req, ino, nullptr,
-                          [&](Client& c, uint32_t fid) { return c.RemoveXattr(fid, name); }));
+  Status s =
+      AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) { return c.RemoveXattr(fid, name); });
+  Ctx(req).attrs.Drop(ino);
+  ReplyStatus(req, s);
 }
 
 }  // namespace

@@ -1,0 +1,107 @@
+// The mount's own attribute cache: FUSE getattr answered from the last
+// Rgetattr of the node while it is younger than attr_timeout.
+//
+// Why: with the FUSE write-back cache the kernel drops a file's cached
+// attributes on every close (st_blocks may have changed on the server), so
+// each stat after an open+close reaches the mount, whatever attr_timeout
+// says. Every Rgetattr the mount receives (lookup, readdirplus, create,
+// mkdir, setattr, getattr) is kept here and answers those without a 9P
+// round trip.
+//
+// Rules (the callers in ops_*.cc follow them):
+//  - An operation this mount sends that may change a node's attributes
+//    drops the node (Drop) after the server answered and before the kernel
+//    gets its reply: write, read, readdir and readlink (atime), setattr,
+//    open with O_TRUNC, fsync, link, unlink, rename (the node, the replaced
+//    node and both directories), create/mkdir/mknod/symlink (the
+//    directory), xattr changes.
+//  - Attributes are stored with the Ticket taken before their request was
+//    sent: a reply that may predate a drop of the node is refused (a getattr
+//    racing a write cannot bring back the old size). An entry expires
+//    attr_timeout after its ticket, so the server's answer is never older
+//    than that when used, and the kernel is told only the time left.
+//  - A reconnect clears everything (Clear).
+//  - Changes made by other clients are seen after at most attr_timeout, as
+//    with the kernel's own attribute cache. attr_timeout 0 turns it off.
+//
+// Bounded: at most `max_entries` records (entries and drop marks); when
+// full, expired entries and drop marks are pruned, and if that frees too
+// little everything is dropped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "ninep/messages.h"
+
+namespace zerofs::mount {
+
+inline constexpr size_t kMaxCachedAttrs = 65536;
+
+class AttrCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // What a reply was asked under: the drop count and the time when its
+  // request was sent.
+  struct Ticket {
+    uint64_t epoch = 0;
+    Clock::time_point at;
+  };
+  struct Hit {
+    ninep::Rgetattr attr;
+    double remaining_s = 0;  // how long the kernel may keep it
+  };
+
+  // `ttl_s` <= 0: off (Get never hits, Put and Drop do nothing).
+  explicit AttrCache(double ttl_s, size_t max_entries = kMaxCachedAttrs,
+                     std::function<Clock::time_point()> clock = Clock::now);
+
+  bool enabled() const { return enabled_; }
+
+  // Take before sending the request whose Rgetattr will be Put.
+  Ticket Begin();
+  // Keeps `a` for `node` unless the node was dropped after `t` was taken
+  // or the entry would already have expired.
+  void Put(uint64_t node, const ninep::Rgetattr& a, const Ticket& t);
+  // The node's attributes if cached and not expired.
+  std::optional<Hit> Get(uint64_t node);
+  // The node's attributes may have changed: forget them, and refuse replies
+  // to requests sent before now.
+  void Drop(uint64_t node);
+  // Forgets everything (reconnect).
+  void Clear();
+
+  // Records held (entries and drop marks), for tests.
+  size_t size();
+
+ private:
+  struct Record {
+    bool valid = false;  // false: only a drop mark
+    ninep::Rgetattr attr;
+    Clock::time_point expires;
+    uint64_t dropped_at = 0;  // epoch_ after this node's last drop
+  };
+  // Makes room for one more record (mu_ held).
+  void MakeRoomLocked(Clock::time_point now);
+  void ClearLocked();
+
+  const bool enabled_;
+  const Clock::duration ttl_;
+  const size_t max_entries_;
+  const std::function<Clock::time_point()> clock_;
+
+  std::mutex mu_;
+  std::unordered_map<uint64_t, Record> records_;  // guarded by mu_
+  // Bumped by every drop; a ticket's epoch is its value then.
+  uint64_t epoch_ = 0;  // guarded by mu_
+  // Drop marks were discarded up to this epoch: a node without a record
+  // refuses tickets older than it.
+  uint64_t forgotten_ = 0;  // guarded by mu_
+};
+
+}  // namespace zerofs::mount

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# test-mount-attrcache.sh ZEROFS
+#
+# The mount's attribute cache (src/mount/attr_cache.h), counted by the
+# server's 9P metrics (Tgetattr requests):
+#  - N stats right after N create+close cost (almost) no Tgetattr with the
+#    cache, and at least N with `-o attr_timeout=0` (the cache off: what
+#    every mount paid before, since the kernel drops its own cached
+#    attributes at each close under the write-back cache).
+#  - Nothing stale from this mount: a stat right after a write, truncate,
+#    chmod, utimes, link, unlink, rename, mkdir, setxattr through the same
+#    mount (attr_timeout=30) sees the change at once.
+#  - Another client's change (chmod) is seen within attr_timeout (2 s here).
+#  - A reconnect (server restart) empties the cache.
+set -u
+ZEROFS=${1:?usage: test-mount-attrcache.sh ZEROFS}
+. "$(dirname "$0")/mount-lib.sh"
+mount_require
+mount_setup attrcache
+MPORT=$(e2e_free_port)
+mount_server "
+[servers.metrics]
+addresses = [\"127.0.0.1:$MPORT\"]"
+e2e_wait_port "$MPORT" 10 || { fail "metrics port $MPORT not open"; exit 1; }
+
+# getattrs: Tgetattr requests the server answered so far.
+getattrs() {
+  local v
+  v=$(
+    exec 3<> "/dev/tcp/127.0.0.1/$MPORT" || exit 1
+    printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
+    awk '$1 == "zerofs_protocol_ops_total{protocol=\"9p\",op=\"Tgetattr\"}" { v = $2 }
+         END { print (v == "" ? 0 : v) }' <&3
+  )
+  echo "${v:-0}"
+}
+
+M30=$T/m30 M2=$T/m2 M0=$T/m0
+mount_start "$M30" -o attr_timeout=30,entry_timeout=30,reconnect_timeout=60 "127.0.0.1:$PORT" || { fail "mount"; exit 1; }
+mount_start "$M2" -o attr_timeout=2,entry_timeout=30 "127.0.0.1:$PORT" || { fail "mount"; exit 1; }
+mount_start "$M0" -o attr_timeout=0 "127.0.0.1:$PORT" || { fail "mount"; exit 1; }
+# Without the write-back cache the kernel takes size and times from the mount.
+MWT=$T/mwt
+mount_start "$MWT" -o attr_timeout=30,entry_timeout=30,no_writeback_cache "127.0.0.1:$PORT" ||
+  { fail "mount"; exit 1; }
+
+# --- N stats after N create+close ---------------------------------------------
+N=200
+# stats_after_creates DIR: creates N files, then stats each; prints the
+# Tgetattrs the stats cost.
+stats_after_creates() {
+  local dir=$1 before after
+  mkdir "$dir"
+  python3 -c 'import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    os.close(os.open(f"{d}/f{i}", os.O_CREAT | os.O_WRONLY, 0o644))' "$dir" "$N" || return 1
+  before=$(getattrs)
+  python3 -c 'import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    os.stat(f"{d}/f{i}")' "$dir" "$N" || return 1
+  after=$(getattrs)
+  echo $((after - before))
+}
+cached=$(stats_after_creates "$M30/cached")
+off=$(stats_after_creates "$M0/off")
+echo "Tgetattrs for $N stats after $N create+close: $cached with the cache, $off with attr_timeout=0"
+[ -n "$off" ] && [ "$off" -ge "$N" ] && ok "attr_timeout=0: every stat reaches the server ($off)" ||
+  fail "attr_timeout=0: $N stats cost $off Tgetattrs (expected >= $N: the count or the option is broken)"
+[ -n "$cached" ] && [ "$cached" -le $((N / 10)) ] && ok "cache: $N stats cost $cached Tgetattrs" ||
+  fail "cache: $N stats after create+close cost $cached Tgetattrs (expected <= $((N / 10)))"
+
+# --- nothing stale after this mount's own changes ------------------------------
+for mnt in "$M30" "$MWT"; do
+echo "changes through $mnt:"
+mkdir "$mnt/own-$(basename "$mnt")"
+python3 - "$mnt/own-$(basename "$mnt")" << 'EOF' || fail "stale attributes after a change through $mnt (above)"
+import os, sys, time
+m = sys.argv[1]
+bad = []
+def check(what, cond):
+    print(("ok: " if cond else "FAIL: ") + what)
+    if not cond:
+        bad.append(what)
+
+f = f"{m}/fresh"
+os.close(os.open(f, os.O_CREAT | os.O_WRONLY, 0o644))
+os.utime(f, (1000000000, 1000000000))
+st = os.stat(f)
+check("utimes seen", st.st_mtime == 1000000000)
+os.stat(f)  # cached now
+with open(f, "wb") as w:
+    w.write(b"x" * 12345)
+st = os.stat(f)
+check(f"size after write+close ({st.st_size})", st.st_size == 12345)
+check("mtime after write+close", abs(st.st_mtime - time.time()) < 60)
+check("blocks after write+close", st.st_blocks > 0)
+os.utime(f, (1000000000, 1000000000))
+os.stat(f)
+fd = os.open(f, os.O_WRONLY | os.O_APPEND)
+os.write(fd, b"y" * 100)
+os.close(fd)
+st = os.stat(f)
+check("size after append", st.st_size == 12445)
+check("mtime after append", st.st_mtime != 1000000000)
+os.truncate(f, 10)
+check("size after truncate", os.stat(f).st_size == 10)
+os.close(os.open(f, os.O_WRONLY | os.O_TRUNC))
+check("size after O_TRUNC", os.stat(f).st_size == 0)
+os.chmod(f, 0o600)
+check("mode after chmod", os.stat(f).st_mode & 0o777 == 0o600)
+c0 = os.stat(f).st_ctime_ns
+time.sleep(0.02)
+os.link(f, f"{m}/fresh.link")
+st = os.stat(f)
+check("nlink after link", st.st_nlink == 2)
+check("ctime after link", st.st_ctime_ns != c0)
+os.unlink(f"{m}/fresh.link")
+check("nlink after unlink of the other name", os.stat(f).st_nlink == 1)
+os.mkdir(f"{m}/d")
+d0 = os.stat(f"{m}/d")
+time.sleep(0.02)
+os.mkdir(f"{m}/d/sub")
+d1 = os.stat(f"{m}/d")
+check("directory nlink after mkdir in it", d1.st_nlink == d0.st_nlink + 1)
+check("directory mtime after mkdir in it", d1.st_mtime_ns != d0.st_mtime_ns)
+time.sleep(0.02)
+os.close(os.open(f"{m}/d/file", os.O_CREAT | os.O_WRONLY, 0o644))
+d2 = os.stat(f"{m}/d")
+check("directory mtime after create in it", d2.st_mtime_ns != d1.st_mtime_ns)
+time.sleep(0.02)
+os.rename(f"{m}/d/file", f"{m}/d/sub/file")
+d3 = os.stat(f"{m}/d")
+check("directory mtime after rename out of it", d3.st_mtime_ns != d2.st_mtime_ns)
+c1 = os.stat(f).st_ctime_ns
+time.sleep(0.02)
+try:
+    os.setxattr(f, "user.k", b"v")
+    check("ctime after setxattr", os.stat(f).st_ctime_ns != c1)
+except OSError as e:
+    print(f"setxattr not checked: {e}")
+# atime: the server updates it on read and readlink (relatime: atime was
+# not newer than mtime), the kernel asks again.
+os.symlink("target", f"{m}/sym")
+a0 = os.lstat(f"{m}/sym").st_atime_ns
+time.sleep(0.02)
+os.readlink(f"{m}/sym")
+check("symlink atime after readlink", os.lstat(f"{m}/sym").st_atime_ns != a0)
+r = f"{m}/readme"
+with open(r, "wb") as w:
+    w.write(b"data")
+a0 = os.stat(r).st_atime_ns
+time.sleep(0.02)
+with open(r, "rb") as x:
+    x.read()
+check("atime after read", os.stat(r).st_atime_ns != a0)
+# Many rounds of write+stat: never the size before the write.
+g = f"{m}/rounds"
+for i in range(1, 101):
+    with open(g, "ab") as w:
+        w.write(b"z" * 7)
+    if os.stat(g).st_size != 7 * i:
+        check(f"size after write round {i}", False)
+        break
+sys.exit(1 if bad else 0)
+EOF
+done
+
+# Under the write-back cache the kernel keeps its own size and times of a
+# regular file and ignores the server's, so other clients' changes are shown
+# by the mode. mode_of uses stat(2), which asks for st_blocks: the kernel
+# asks the mount after a close.
+mode_of() { python3 -c 'import os, sys; print(oct(os.stat(sys.argv[1]).st_mode & 0o7777))' "$1"; }
+
+# --- another client's change: seen within attr_timeout (2 s) -------------------
+# (entry_timeout=30: no lookup refreshes the attributes meanwhile.)
+printf abc > "$M0/other"
+chmod 644 "$M0/other"
+[ "$(mode_of "$M2/other")" = 0o644 ] || fail "second mount: mode $(mode_of "$M2/other"), expected 0o644"
+chmod 600 "$M0/other"
+sleep 2.3
+m=$(mode_of "$M2/other")
+[ "$m" = 0o600 ] && ok "another client's chmod seen after attr_timeout" ||
+  fail "another client's chmod not seen after attr_timeout (mode $m, expected 0o600)"
+
+# --- a reconnect empties the cache ---------------------------------------------
+# (entry_timeout=30 and attr_timeout=30 on this mount: only a getattr after
+# the close below can bring the new mode.)
+printf 12345 > "$M30/re"
+chmod 644 "$M30/re"
+[ "$(mode_of "$M30/re")" = 0o644 ] || fail "mode before the restart"
+e2e_zerofs_restart || fail "server restart"
+chmod 600 "$M0/re"         # another client, after the restart
+stat -f "$M30" > /dev/null # the first mount reconnects (statfs: no attributes)
+# open+close (no read: a read drops the entry for atime): the kernel asks the
+# mount again
+python3 -c 'import os, sys; os.close(os.open(sys.argv[1], os.O_RDONLY))' "$M30/re"
+m=$(mode_of "$M30/re")
+[ "$m" = 0o600 ] && ok "after a reconnect the cache is empty" ||
+  fail "stale mode $m after a reconnect (expected 0o600)"
+
+[ $failures = 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
+echo "all attribute cache checks passed"
