@@ -123,7 +123,7 @@ head -n 1 "$tmp/scrape" | grep -q '^HTTP/1.1 200' || fail "/metrics did not answ
 grep -q '^Content-Type: text/plain; version=0.0.4' "$tmp/scrape" || fail "content type"
 for series in zerofs_objstore_requests_total zerofs_objstore_request_seconds_bucket \
   zerofs_engine_commits_total zerofs_cache_hits_total zerofs_gc_passes_total \
-  zerofs_fs_used_inodes zerofs_engine_flush_seconds_count; do
+  zerofs_fs_used_inodes zerofs_engine_flush_seconds_count zerofs_fs_write_buffer_bytes; do
   grep -q "^$series" "$tmp/scrape" || fail "no $series in the scrape"
 done
 http /other | head -n 1 | grep -q '^HTTP/1.1 404' || fail "/other did not answer 404"
