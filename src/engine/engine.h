@@ -16,6 +16,7 @@
 //    writer; a fenced engine answers kFenced to Commit and Flush.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -39,6 +40,12 @@ constexpr uint32_t kExtentSize = 32 * 1024;
 constexpr uint64_t kMaxExtentsPerRead = 2048;
 // The decoded bytes of one extent, shared with the memory cache.
 using ExtentData = std::shared_ptr<const std::string>;
+
+// Whether extent bytes are stored as a hole (all zeros, or empty): such an
+// extent write stores nothing and counts nothing in StoredBytes.
+inline bool StoredAsHole(std::string_view extent) {
+  return std::all_of(extent.begin(), extent.end(), [](char c) { return c == 0; });
+}
 
 struct EngineOptions {
   // The bucket (already wrapped with retries by the caller).

@@ -42,10 +42,6 @@ std::string Hex16(uint64_t v) {
 
 uint64_t RandomU64() { return LoadLE64(crypto::SecretKey::Random().data()); }
 
-bool AllZero(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == 0; });
-}
-
 rocksdb::WriteOptions NoWal() {
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;  // durability comes from the bucket
@@ -291,7 +287,7 @@ void EncodeExtents(crypto::Codec codec, int level, std::vector<Transaction::Op>*
     for (size_t i = first; i < ops->size(); i += stride) {
       Transaction::Op& op = (*ops)[i];
       if (op.kind != Transaction::Op::kWriteExtent) continue;
-      if (AllZero(op.value)) {
+      if (StoredAsHole(op.value)) {
         op.kind = Transaction::Op::kDeleteExtents;
         op.end = op.first + 1;
         continue;

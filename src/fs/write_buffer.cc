@@ -16,13 +16,7 @@ std::optional<WriteBuffer::Entry> WriteBuffer::Find(InodeId ino, uint64_t index)
 }
 
 void WriteBuffer::Put(InodeId ino, uint64_t index, engine::ExtentData data, uint32_t base_stored) {
-  uint32_t stored = 0;
-  for (char c : *data) {
-    if (c != 0) {
-      stored = static_cast<uint32_t>(data->size());
-      break;
-    }
-  }
+  const uint32_t stored = engine::StoredAsHole(*data) ? 0 : static_cast<uint32_t>(data->size());
   Shard& shard = ShardOf(ino);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto [file, new_file] = shard.files.try_emplace(ino);
