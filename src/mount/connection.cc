@@ -47,6 +47,7 @@ Status Connection::ConnectOnce() {
   std::lock_guard<std::mutex> lock(mu_);
   client_ = std::move(client);
   msize_ = client_->msize();
+  zerofs_ = client_->pipelines_walks();
   generation_++;
   roots_.clear();
   return OkStatus();
@@ -89,6 +90,7 @@ Result<Link> Connection::Get(Clock::time_point deadline) {
   }
   client_ = std::move(*dialed);
   msize_ = client_->msize();
+  zerofs_ = client_->pipelines_walks();
   generation_++;
   roots_.clear();
   spdlog::info("mount: connected to {} (generation {}, msize {})", address_, generation_, msize_);
@@ -147,6 +149,11 @@ Result<uint32_t> Connection::Root(const Link& link, uint32_t uid) {
 uint32_t Connection::msize() {
   std::lock_guard<std::mutex> lock(mu_);
   return msize_;
+}
+
+bool Connection::zerofs() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return zerofs_;
 }
 
 uint64_t Connection::generation() {

@@ -55,6 +55,8 @@ class Connection {
   Result<uint32_t> Root(const Link& link, uint32_t uid);
 
   uint32_t msize();
+  // The last server dialled granted 9P2000.L.zerofs (Treaddirplus).
+  bool zerofs();
   uint64_t generation();
   // Called with each new link after a reconnect (not the first connection),
   // by the thread that dialled, before it goes on. Set before first use.
@@ -92,6 +94,7 @@ class Connection {
   uint64_t generation_ = 0;                // guarded by mu_
   bool dialing_ = false;                   // guarded by mu_
   uint32_t msize_ = 0;                     // guarded by mu_
+  bool zerofs_ = false;                    // guarded by mu_
   std::map<uint32_t, uint32_t> roots_;     // guarded by mu_: uid -> fid of generation_
   std::mutex attach_mu_;                   // one Tattach at a time
   std::function<void(const Link&)> on_reconnect_;

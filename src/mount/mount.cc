@@ -38,12 +38,20 @@ void Init(void* userdata, fuse_conn_info* conn) {
   // The server clears set-user/group-ID bits on write and truncate itself;
   // the kernel doing it would be a chmod, refused to a non-owner writer.
   if (conn->capable & FUSE_CAP_HANDLE_KILLPRIV) conn->want |= FUSE_CAP_HANDLE_KILLPRIV;
-  // Entries with attributes: a directory walk costs a few round trips per
-  // readdir instead of a lookup per entry. AUTO lets the kernel fall back to
-  // plain readdir where nobody looks at the entries.
+  // Entries with attributes: a directory walk costs one round trip per
+  // readdir (Treaddirplus) or a few (walks and Tgetattrs, other servers)
+  // instead of a lookup per entry. With other servers AUTO lets the kernel
+  // fall back to plain readdir where nobody looks at the entries; not with
+  // Treaddirplus, which costs little more than Treaddir (under AUTO the
+  // kernel reads all but the first buffer of a directory plainly unless a
+  // lookup came in between, and then looks up each of those entries).
   if (m->options.readdirplus && (conn->capable & FUSE_CAP_READDIRPLUS)) {
     conn->want |= FUSE_CAP_READDIRPLUS;
-    if (conn->capable & FUSE_CAP_READDIRPLUS_AUTO) conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
+    if (!m->conn.zerofs() && (conn->capable & FUSE_CAP_READDIRPLUS_AUTO)) {
+      conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
+    } else {
+      conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+    }
   } else {
     conn->want &= ~(FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO);
   }

@@ -89,6 +89,9 @@ class Client {
   Status Clunk(uint32_t fid);
   Status Remove(uint32_t fid);
   Result<std::vector<Dirent>> Readdir(uint32_t fid, uint64_t offset, uint32_t count);
+  // Treaddir whose entries carry their attributes (a zerofs extension:
+  // EOPNOTSUPP unless the server granted 9P2000.L.zerofs).
+  Result<std::vector<DirentPlus>> Readdirplus(uint32_t fid, uint64_t offset, uint32_t count);
   Result<Rgetattr> Getattr(uint32_t fid, uint64_t request_mask = kGetattrAll);
   Status Setattr(const Tsetattr& request);
   Result<Qid> Mkdir(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t gid);

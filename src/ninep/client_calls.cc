@@ -96,6 +96,12 @@ Result<std::vector<Dirent>> Client::Readdir(uint32_t fid, uint64_t offset, uint3
   return ParseDirents(r.data);
 }
 
+Result<std::vector<DirentPlus>> Client::Readdirplus(uint32_t fid, uint64_t offset, uint32_t count) {
+  if (!zerofs_) return Error::Posix(EOPNOTSUPP, "Treaddirplus needs 9P2000.L.zerofs");
+  ZFS_ASSIGN_OR_RETURN(Rreaddirplus r, Expect<Rreaddirplus>(Treaddirplus{fid, offset, count}));
+  return ParseDirentsPlus(r.data);
+}
+
 Result<Rgetattr> Client::Getattr(uint32_t fid, uint64_t request_mask) {
   return Expect<Rgetattr>(Tgetattr{fid, request_mask});
 }

@@ -201,17 +201,41 @@ void AppendDirent(std::string* data, const Dirent& d) {
   PutString(data, d.name);
 }
 
-Result<std::vector<Dirent>> ParseDirents(std::string_view data) {
-  std::vector<Dirent> out;
+namespace {
+
+// Parses entries until `data` ends; `one` reads one entry's fields.
+template <typename Entry, typename ReadOne>
+Result<std::vector<Entry>> ParseEntries(std::string_view data, const char* what, ReadOne one) {
+  std::vector<Entry> out;
   Reader r{Decoder(data)};
   while (r.d.ok() && r.d.remaining() > 0) {
-    Dirent e;
-    r(e.qid, e.offset, e.type, e.name);
+    Entry e;
+    one(r, e);
     if (!r.d.ok()) break;
     out.push_back(std::move(e));
   }
-  if (!r.d.ok()) return Error::Posix(EINVAL, "Rreaddir: truncated entry");
+  if (!r.d.ok()) return Error::Posix(EINVAL, std::string(what) + ": truncated entry");
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Dirent>> ParseDirents(std::string_view data) {
+  return ParseEntries<Dirent>(data, "Rreaddir",
+                              [](Reader& r, Dirent& e) { r(e.qid, e.offset, e.type, e.name); });
+}
+
+void AppendDirentPlus(std::string* data, const DirentPlus& e) {
+  AppendDirent(data, e.d);
+  Writer w{data};
+  Fields(w, e.attr);
+}
+
+Result<std::vector<DirentPlus>> ParseDirentsPlus(std::string_view data) {
+  return ParseEntries<DirentPlus>(data, "Rreaddirplus", [](Reader& r, DirentPlus& e) {
+    r(e.d.qid, e.d.offset, e.d.type, e.d.name);
+    Fields(r, e.attr);
+  });
 }
 
 }  // namespace zerofs::ninep

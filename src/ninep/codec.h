@@ -68,4 +68,10 @@ inline size_t DirentSize(std::string_view name) { return kDirentFixedSize + name
 void AppendDirent(std::string* data, const Dirent& d);
 Result<std::vector<Dirent>> ParseDirents(std::string_view data);
 
+// Rreaddirplus data: each dirent followed by an Rgetattr body
+// (kGetattrBodySize bytes).
+inline size_t DirentPlusSize(std::string_view name) { return DirentSize(name) + kGetattrBodySize; }
+void AppendDirentPlus(std::string* data, const DirentPlus& e);
+Result<std::vector<DirentPlus>> ParseDirentsPlus(std::string_view data);
+
 }  // namespace zerofs::ninep

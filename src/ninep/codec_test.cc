@@ -43,6 +43,7 @@ std::vector<TMessage> AllRequests() {
       Tmkdir{1, "dir", 0755, 100},
       Trenameat{1, "old", 2, "new"},
       Tunlinkat{1, "gone", kAtRemoveDir},
+      Treaddirplus{3, 2, 8192},
   };
 }
 
@@ -50,6 +51,8 @@ std::vector<RMessage> AllResponses() {
   static const std::string kData = "file bytes";
   std::string dirents;
   AppendDirent(&dirents, Dirent{kQid, 3, 4, "sub"});
+  std::string plus;
+  AppendDirentPlus(&plus, DirentPlus{Dirent{kQid, 3, 4, "sub"}, Rgetattr{kGetattrBasic, kQid}});
   return {
       Rlerror{ENOENT},
       Rversion{8192, "9P2000.L"},
@@ -99,6 +102,7 @@ std::vector<RMessage> AllResponses() {
       Rmkdir{kQid},
       Rrenameat{},
       Runlinkat{},
+      Rreaddirplus{plus},
   };
 }
 
@@ -277,6 +281,27 @@ TEST(CodecTest, DirentsRoundTripAndTruncationIsEinval) {
     EXPECT_EQ(r.error().sys_errno(), EINVAL);
   }
   EXPECT_TRUE(ParseDirents("").ok());
+}
+
+TEST(CodecTest, DirentsPlusRoundTripAndTruncationIsEinval) {
+  Rgetattr attr{kGetattrBasic, kQid, 0100644, 1, 2, 3, 4, 5, 4096, 8, 9, 10, 11, 12, 13};
+  std::vector<DirentPlus> in = {
+      {{kQid, 1, 4, "."}, attr}, {{Qid{}, 2, 8, "gone"}, Rgetattr{}}, {{kQid, 3, 8, "file"}, attr}};
+  std::string data;
+  for (const auto& e : in) AppendDirentPlus(&data, e);
+  EXPECT_EQ(data.size(), DirentPlusSize(".") + DirentPlusSize("gone") + DirentPlusSize("file"));
+  // The attributes are an Rgetattr body, byte for byte.
+  std::string frame = EncodeResponse(1, attr);
+  EXPECT_EQ(data.substr(DirentSize("."), kGetattrBodySize), frame.substr(kHeaderSize));
+  auto out = ParseDirentsPlus(data);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, in);
+  for (size_t cut = 1; cut < DirentPlusSize("file"); cut++) {
+    auto r = ParseDirentsPlus(std::string_view(data).substr(0, data.size() - cut));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().sys_errno(), EINVAL);
+  }
+  EXPECT_TRUE(ParseDirentsPlus("").ok());
 }
 
 TEST(CodecTest, LongStringsAreCutToTheWireLimit) {

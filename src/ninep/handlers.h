@@ -68,6 +68,11 @@ class [[nodiscard]] HandlerResult : public Result<RMessage> {
   HandlerResult(Error e) : Result<RMessage>(std::move(e)) {}     // NOLINT
 };
 
+// Rgetattr for `a` with exactly the fields in `request_mask` that the
+// server provides (the others zero, their `valid` bits clear); the qid is
+// always set. Tgetattr's answer, and Treaddirplus's per entry.
+Rgetattr AttrReply(const fs::Attr& a, uint64_t request_mask);
+
 // msg_attach.cc
 HandlerResult Handle(RequestContext& c, const Tversion& m);
 HandlerResult Handle(RequestContext& c, const Tflush& m);
@@ -86,6 +91,7 @@ HandlerResult Handle(RequestContext& c, const Twrite& m);
 HandlerResult Handle(RequestContext& c, const Tfsync& m);
 // msg_dir.cc
 HandlerResult Handle(RequestContext& c, const Treaddir& m);
+HandlerResult Handle(RequestContext& c, const Treaddirplus& m);
 // msg_create.cc
 HandlerResult Handle(RequestContext& c, const Tmkdir& m);
 HandlerResult Handle(RequestContext& c, const Tsymlink& m);

@@ -146,6 +146,13 @@ struct Treaddir {
   uint32_t count = 0;
   ZFS_9P_MSG(Treaddir);
 };
+// zerofs extension: as Treaddir, each entry followed by its attributes.
+struct Treaddirplus {
+  uint32_t fid = 0;
+  uint64_t offset = 0;
+  uint32_t count = 0;
+  ZFS_9P_MSG(Treaddirplus);
+};
 struct Tfsync {
   uint32_t fid = 0;
   uint32_t datasync = 0;  // absent in old clients: decoded as 0
@@ -193,10 +200,11 @@ struct Tunlinkat {
   ZFS_9P_MSG(Tunlinkat);
 };
 
-using TMessage = std::variant<Tversion, Tauth, Tattach, Tflush, Twalk, Tread, Twrite, Tclunk,
-                              Tremove, Tstatfs, Tlopen, Tlcreate, Tsymlink, Tmknod, Trename,
-                              Treadlink, Tgetattr, Tsetattr, Txattrwalk, Txattrcreate, Treaddir,
-                              Tfsync, Tlock, Tgetlock, Tlink, Tmkdir, Trenameat, Tunlinkat>;
+using TMessage =
+    std::variant<Tversion, Tauth, Tattach, Tflush, Twalk, Tread, Twrite, Tclunk, Tremove, Tstatfs,
+                 Tlopen, Tlcreate, Tsymlink, Tmknod, Trename, Treadlink, Tgetattr, Tsetattr,
+                 Txattrwalk, Txattrcreate, Treaddir, Tfsync, Tlock, Tgetlock, Tlink, Tmkdir,
+                 Trenameat, Tunlinkat, Treaddirplus>;
 
 // ---- R-messages ----------------------------------------------------------------
 
@@ -275,6 +283,10 @@ struct Rreaddir {
   std::string data;  // packed dirents, see AppendDirent
   ZFS_9P_MSG(Rreaddir);
 };
+struct Rreaddirplus {
+  std::string data;  // packed dirents with attributes, see AppendDirentPlus
+  ZFS_9P_MSG(Rreaddirplus);
+};
 struct Rlock {
   uint8_t status = 0;
   ZFS_9P_MSG(Rlock);
@@ -304,10 +316,11 @@ using Rlink = Empty<MsgType::kRlink>;
 using Rrenameat = Empty<MsgType::kRrenameat>;
 using Runlinkat = Empty<MsgType::kRunlinkat>;
 
-using RMessage = std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite,
-                              Rclunk, Rremove, Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename,
-                              Rreadlink, Rgetattr, Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir,
-                              Rfsync, Rlock, Rgetlock, Rlink, Rmkdir, Rrenameat, Runlinkat>;
+using RMessage =
+    std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite, Rclunk, Rremove,
+                 Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename, Rreadlink, Rgetattr,
+                 Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir, Rfsync, Rlock, Rgetlock, Rlink,
+                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus>;
 
 // A directory entry inside Rreaddir::data.
 struct Dirent {
@@ -316,6 +329,16 @@ struct Dirent {
   uint8_t type = 0;     // DT_* value
   std::string name;
   friend bool operator==(const Dirent&, const Dirent&) = default;
+};
+
+// An entry of Rreaddirplus::data: the dirent and the file's attributes as
+// Tgetattr with kGetattrBasic would give them, or attr.valid == 0 when the
+// server has none to give (the entry went away, or the caller may not
+// search the directory).
+struct DirentPlus {
+  Dirent d;
+  Rgetattr attr;
+  friend bool operator==(const DirentPlus&, const DirentPlus&) = default;
 };
 
 }  // namespace zerofs::ninep

@@ -14,13 +14,9 @@ constexpr uint32_t kMaxNsec = 999'999'999;
 
 }  // namespace
 
-// Fills exactly the fields the client asked for (and we have); the others
-// stay zero and their bits stay clear in `valid`. The qid is always set.
-HandlerResult Handle(RequestContext& c, const Tgetattr& m) {
-  ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
-  ZFS_ASSIGN_OR_RETURN(fs::Attr a, c.fs->GetAttr(fid->ino));
+Rgetattr AttrReply(const fs::Attr& a, uint64_t request_mask) {
   Rgetattr r;
-  r.valid = m.request_mask & kProvided;
+  r.valid = request_mask & kProvided;
   r.qid = MakeQid(a);
   auto want = [&](uint64_t bit) { return (r.valid & bit) != 0; };
   if (want(kGetattrMode)) r.mode = a.full_mode();
@@ -51,6 +47,12 @@ HandlerResult Handle(RequestContext& c, const Tgetattr& m) {
   }
   if (want(kGetattrGen)) r.gen = a.generation;
   return r;
+}
+
+HandlerResult Handle(RequestContext& c, const Tgetattr& m) {
+  ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
+  ZFS_ASSIGN_OR_RETURN(fs::Attr a, c.fs->GetAttr(fid->ino));
+  return AttrReply(a, m.request_mask);
 }
 
 namespace {

@@ -23,6 +23,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (resp.ok()) {
     if (EncodeResponse(resp->tag, resp->msg) != in) std::abort();
     if (auto* rd = std::get_if<Rreaddir>(&resp->msg)) ParseDirents(rd->data).Ignore();
+    if (auto* rp = std::get_if<Rreaddirplus>(&resp->msg)) {
+      // Whatever parses re-encodes to the same bytes.
+      auto entries = ParseDirentsPlus(rp->data);
+      if (entries.ok()) {
+        std::string again;
+        for (const auto& e : *entries) AppendDirentPlus(&again, e);
+        if (again != rp->data) std::abort();
+      }
+    }
   }
   return 0;
 }

@@ -52,6 +52,7 @@ Placement Place(std::string_view frame) {
     case MsgType::kTwrite:
     case MsgType::kTfsync:
     case MsgType::kTreaddir:
+    case MsgType::kTreaddirplus:
       return Placement::kWorker;
     default:
       return Placement::kInline;  // unknown or R-types: Rlerror

@@ -56,6 +56,10 @@ const char* MsgTypeName(uint8_t type) {
       return "Treaddir";
     case MsgType::kRreaddir:
       return "Rreaddir";
+    case MsgType::kTreaddirplus:
+      return "Treaddirplus";
+    case MsgType::kRreaddirplus:
+      return "Rreaddirplus";
     case MsgType::kTfsync:
       return "Tfsync";
     case MsgType::kRfsync:

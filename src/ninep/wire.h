@@ -104,6 +104,10 @@ enum class MsgType : uint8_t {
   kRclunk = 121,
   kTremove = 122,
   kRremove = 123,
+  // zerofs extension (docs/protocol/9p2000l.md, "Treaddirplus"): Treaddir
+  // whose entries carry their attributes. Numbers outside 9P2000.L's range.
+  kTreaddirplus = 150,
+  kRreaddirplus = 151,
 };
 
 // "Tlopen", "Rgetattr", ... or "unknown" for logs.
@@ -204,5 +208,12 @@ static_assert(kRstatfsBodySize == 60);
 // A directory entry in Rreaddir data: qid[13] offset[8] type[1] name[s].
 constexpr size_t kDirentFixedSize = kQidSize + 8 + 1 + 2;
 static_assert(kDirentFixedSize == 24);
+
+// Rgetattr body: valid[8] qid[13] mode[4] uid[4] gid[4] nlink[8] rdev[8]
+// size[8] blksize[8] blocks[8], then atime, mtime, ctime, btime (sec[8]
+// nsec[8] each), gen[8] data_version[8]. Rreaddirplus data carries one after
+// each dirent.
+constexpr size_t kGetattrBodySize = 8 + kQidSize + 4 * 3 + 8 * 5 + 16 * 4 + 8 * 2;
+static_assert(kGetattrBodySize == 153);
 
 }  // namespace zerofs::ninep

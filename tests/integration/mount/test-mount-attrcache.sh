@@ -10,6 +10,9 @@
 #  - Nothing stale from this mount: a stat right after a write, truncate,
 #    chmod, utimes, link, unlink, rename, mkdir, setxattr through the same
 #    mount (attr_timeout=30) sees the change at once.
+#  - A directory listed with attributes through a mount that has never seen
+#    it costs Treaddirplus and no Twalk/Tgetattr per entry, with the same
+#    attributes as stats through the mount that made the files.
 #  - Another client's change (chmod) is seen within attr_timeout (2 s here).
 #  - A reconnect (server restart) empties the cache.
 set -u
@@ -23,17 +26,18 @@ mount_server "
 addresses = [\"127.0.0.1:$MPORT\"]"
 e2e_wait_port "$MPORT" 10 || { fail "metrics port $MPORT not open"; exit 1; }
 
-# getattrs: Tgetattr requests the server answered so far.
-getattrs() {
+# ops NAME: NAME requests (Tgetattr, Twalk...) the server answered so far.
+ops() {
   local v
   v=$(
     exec 3<> "/dev/tcp/127.0.0.1/$MPORT" || exit 1
     printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
-    awk '$1 == "zerofs_protocol_ops_total{protocol=\"9p\",op=\"Tgetattr\"}" { v = $2 }
-         END { print (v == "" ? 0 : v) }' <&3
+    awk -v want="zerofs_protocol_ops_total{protocol=\"9p\",op=\"$1\"}" \
+      '$1 == want { v = $2 } END { print (v == "" ? 0 : v) }' <&3
   )
   echo "${v:-0}"
 }
+getattrs() { ops Tgetattr; }
 
 M30=$T/m30 M2=$T/m2 M0=$T/m0
 mount_start "$M30" -o attr_timeout=30,entry_timeout=30,reconnect_timeout=60 "127.0.0.1:$PORT" || { fail "mount"; exit 1; }
@@ -166,6 +170,41 @@ for i in range(1, 101):
 sys.exit(1 if bad else 0)
 EOF
 done
+
+# --- a directory walk: the attributes come with the entries ---------------------
+# N files made through one mount, listed with their attributes (ls -l, find)
+# through another that has never seen them: Treaddirplus carries the
+# attributes, so no Twalk or Tgetattr per entry, and they are the same as
+# the first mount's stats.
+mkdir "$M30/walk"
+python3 -c 'import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    with open(f"{d}/f{i}", "wb") as f:
+        f.write(b"w" * i)
+    os.chmod(f"{d}/f{i}", 0o600 + i % 64)' "$M30/walk" "$N" || fail "walk: files"
+python3 -c 'import os, sys
+d = sys.argv[1]
+with open(sys.argv[2], "w") as out:
+    for e in sorted(os.listdir(d)):
+        st = os.lstat(f"{d}/{e}")
+        print(e, st.st_ino, oct(st.st_mode), st.st_size, st.st_mtime_ns, file=out)' "$M30/walk" "$T/walk.want" ||
+  fail "walk: stats through the first mount"
+w0=$(ops Twalk) g0=$(getattrs) p0=$(ops Treaddirplus)
+python3 -c 'import os, sys
+d = sys.argv[1]
+with open(sys.argv[2], "w") as out:
+    for e in sorted(os.scandir(d), key=lambda e: e.name):
+        st = e.stat(follow_symlinks=False)
+        print(e.name, st.st_ino, oct(st.st_mode), st.st_size, st.st_mtime_ns, file=out)' "$M2/walk" "$T/walk.got" ||
+  fail "walk: listing through the second mount"
+w1=$(ops Twalk) g1=$(getattrs) p1=$(ops Treaddirplus)
+echo "listing $N new entries: $((w1 - w0)) Twalk, $((g1 - g0)) Tgetattr, $((p1 - p0)) Treaddirplus"
+cmp -s "$T/walk.want" "$T/walk.got" && ok "walk: same attributes through both mounts" ||
+  fail "walk: attributes differ between the mounts: $(diff "$T/walk.want" "$T/walk.got" | head -5)"
+[ $((p1 - p0)) -ge 1 ] && [ $((w1 - w0 + g1 - g0)) -le $((N / 10)) ] &&
+  ok "walk: no walk or getattr per entry" ||
+  fail "walk: $N entries cost $((w1 - w0)) Twalk + $((g1 - g0)) Tgetattr and $((p1 - p0)) Treaddirplus"
 
 # Under the write-back cache the kernel keeps its own size and times of a
 # regular file and ignores the server's, so other clients' changes are shown

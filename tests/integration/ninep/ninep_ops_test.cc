@@ -191,6 +191,82 @@ TEST_F(NinepOpsTest, ReaddirPagesThroughEveryEntryOnce) {
   EXPECT_EQ(c->Readdir(dir, 0, 4096).error().sys_errno(), EBADF);
 }
 
+// Treaddirplus (9P2000.L.zerofs): every entry once, each with exactly the
+// attributes a walk + Tgetattr gives; none for a caller who may read the
+// directory but not search it (a walk would fail).
+TEST_F(NinepOpsTest, ReaddirplusGivesWhatGetattrGives) {
+  ClientOptions o;
+  o.ask_zerofs = true;
+  auto connected = Client::Connect(tcp_, o);
+  ASSERT_TRUE(connected.ok()) << connected.error().ToString();
+  auto& c = *connected;
+  uint32_t root = AttachAs(c.get(), 0);
+  ASSERT_TRUE(c->Mkdir(root, "dir", 0755, 0).ok());
+  uint32_t dir = c->WalkNew(root, {"dir"}).value();
+  std::set<std::string> expected = {".", ".."};
+  for (int i = 0; i < 40; i++) {
+    std::string name = "f" + std::to_string(i);
+    uint32_t f = c->WalkNew(dir, {}).value();
+    ASSERT_TRUE(c->Lcreate(f, name, kOpenCreate | kOpenWronly, 0600 + i, 0).ok());
+    ASSERT_TRUE(c->Write(f, 0, std::string(i * 1000, 'x')).ok());
+    ASSERT_TRUE(c->Clunk(f).ok());
+    expected.insert(name);
+  }
+  ASSERT_TRUE(c->Mkdir(dir, "sub", 0700, 0).ok());
+  ASSERT_TRUE(c->Symlink(dir, "ln", "f1", 0).ok());
+  expected.insert("sub");
+  expected.insert("ln");
+
+  auto d = OpenPath(c.get(), root, {"dir"}, kOpenRdonly | kOpenDirectory);
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  std::set<std::string> seen;
+  uint64_t offset = 0;
+  int pages = 0;
+  for (;;) {
+    auto page = c->Readdirplus(*d, offset, 1000);  // about five entries a page
+    ASSERT_TRUE(page.ok()) << page.error().ToString();
+    if (page->empty()) break;
+    size_t bytes = 0;
+    for (const auto& e : *page) {
+      EXPECT_TRUE(seen.insert(e.d.name).second) << "twice: " << e.d.name;
+      bytes += DirentPlusSize(e.d.name);
+      offset = e.d.offset;
+      ASSERT_NE(e.attr.valid, 0u) << e.d.name;
+      EXPECT_EQ(e.attr.qid.path, e.d.qid.path) << e.d.name;
+      if (e.d.name == "." || e.d.name == "..") continue;  // atimes move as we read
+      uint32_t f = c->WalkNew(dir, {e.d.name}).value();
+      auto want = c->Getattr(f, kGetattrBasic);
+      ASSERT_TRUE(want.ok());
+      EXPECT_EQ(e.attr, *want) << e.d.name;
+      ASSERT_TRUE(c->Clunk(f).ok());
+    }
+    EXPECT_LE(bytes, 1000u);
+    pages++;
+  }
+  EXPECT_EQ(seen, expected);
+  EXPECT_GT(pages, 8);
+  EXPECT_EQ(c->Readdirplus(*d, 0, 100).error().sys_errno(), EINVAL);   // not one entry fits
+  EXPECT_EQ(c->Readdirplus(dir, 0, 4096).error().sys_errno(), EBADF);  // not open
+
+  // Readable but not searchable by uid 1000: names, no attributes.
+  Tsetattr chmod{};
+  chmod.fid = dir;
+  chmod.valid = kSetattrMode;
+  chmod.mode = 0744;
+  ASSERT_TRUE(c->Setattr(chmod).ok());
+  uint32_t user_root = AttachAs(c.get(), 1000);
+  auto ud = OpenPath(c.get(), user_root, {"dir"}, kOpenRdonly | kOpenDirectory);
+  ASSERT_TRUE(ud.ok()) << ud.error().ToString();
+  auto page = c->Readdirplus(*ud, 0, 8192);
+  ASSERT_TRUE(page.ok()) << page.error().ToString();
+  ASSERT_FALSE(page->empty());
+  for (const auto& e : *page) EXPECT_EQ(e.attr, Rgetattr{}) << e.d.name;
+
+  // Without the extension the client does not send it.
+  auto plain = ConnectTcp();
+  EXPECT_EQ(plain->Readdirplus(1, 0, 8192).error().sys_errno(), EOPNOTSUPP);
+}
+
 TEST_F(NinepOpsTest, NamespaceOperations) {
   auto c = ConnectTcp();
   uint32_t root = AttachAs(c.get(), 0);
