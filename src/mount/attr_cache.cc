@@ -65,6 +65,26 @@ void AttrCache::Drop(uint64_t node) {
   it->second.dropped_at = ++epoch_;
 }
 
+void AttrCache::PutChanged(uint64_t node, const ninep::Rgetattr& a, const Ticket& t) {
+  if (!enabled_) return;
+  Clock::time_point now = clock_();
+  Clock::time_point expires = t.at + ttl_;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = records_.find(node);
+  bool raced = it != records_.end() ? t.epoch < it->second.dropped_at : t.epoch < forgotten_;
+  if (it == records_.end()) {
+    MakeRoomLocked(now);
+    it = records_.emplace(node, Record{}).first;
+  }
+  Record& r = it->second;
+  r.dropped_at = ++epoch_;
+  r.valid = !raced && expires > now;
+  if (r.valid) {
+    r.attr = a;
+    r.expires = expires;
+  }
+}
+
 void AttrCache::Clear() {
   if (!enabled_) return;
   std::lock_guard<std::mutex> lock(mu_);

@@ -73,6 +73,13 @@ class AttrCache {
   // The node's attributes may have changed: forget them, and refuse replies
   // to requests sent before now.
   void Drop(uint64_t node);
+  // The reply to this mount's own change of `node` (Tsetattrplus, its
+  // request sent after `t` was taken), carrying the attributes after the
+  // change: drops the node as Drop does (replies to requests sent before
+  // now may predate the change) and keeps `a`, unless the node was dropped
+  // after `t` (another change of this mount may have run on the server
+  // after this one, and `a` would lack it).
+  void PutChanged(uint64_t node, const ninep::Rgetattr& a, const Ticket& t);
   // Forgets everything (reconnect).
   void Clear();
 

@@ -46,6 +46,51 @@ TEST(AttrCacheTest, HitUntilTheTimeoutCountedFromTheRequest) {
   EXPECT_FALSE(c.Get(6).has_value());
 }
 
+// Tsetattrplus: the reply to the mount's own change is kept, and replies to
+// requests sent before it (which may predate the change) are refused.
+TEST(AttrCacheTest, OwnChangeIsKeptAndRefusesEarlierRequests) {
+  FakeClock clock;
+  AttrCache c(1.0, 100, clock.Fn());
+  auto before = c.Begin();  // a getattr in flight during the change
+  auto t = c.Begin();
+  clock.now += 10ms;
+  c.PutChanged(5, Attr(20), t);
+  auto hit = c.Get(5);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->attr.size, 20u);
+  EXPECT_NEAR(hit->remaining_s, 0.99, 1e-6);
+  c.Put(5, Attr(10), before);  // the old attributes: refused
+  EXPECT_EQ(c.Get(5)->attr.size, 20u);
+  c.Put(5, Attr(10), t);  // sent with the change, answered before it: refused
+  EXPECT_EQ(c.Get(5)->attr.size, 20u);
+  auto later = c.Begin();
+  c.Put(5, Attr(30), later);  // asked after the change: kept
+  EXPECT_EQ(c.Get(5)->attr.size, 30u);
+}
+
+// Another change of the node between sending ours and its reply (a write
+// that may have run on the server after ours): nothing is kept.
+TEST(AttrCacheTest, OwnChangeRacingAnotherIsNotKept) {
+  FakeClock clock;
+  AttrCache c(1.0, 100, clock.Fn());
+  auto t = c.Begin();
+  c.Drop(5);
+  c.PutChanged(5, Attr(20), t);
+  EXPECT_FALSE(c.Get(5).has_value());
+  c.Drop(6);  // a change of another node does not matter
+  c.PutChanged(5, Attr(21), c.Begin());
+  EXPECT_EQ(c.Get(5)->attr.size, 21u);
+  // Nor after a reconnect.
+  auto old = c.Begin();
+  c.Clear();
+  c.PutChanged(7, Attr(22), old);
+  EXPECT_FALSE(c.Get(7).has_value());
+  // Off: nothing kept.
+  AttrCache off(0, 100, clock.Fn());
+  off.PutChanged(5, Attr(20), off.Begin());
+  EXPECT_FALSE(off.Get(5).has_value());
+}
+
 TEST(AttrCacheTest, AReplyOlderThanTheTimeoutIsNotKept) {
   FakeClock clock;
   AttrCache c(1.0, 100, clock.Fn());

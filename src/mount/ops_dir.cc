@@ -145,35 +145,37 @@ void Readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_fi
   AttrCache::Ticket asked = m.attrs.Begin();
   auto entries = m.conn.Run([&](const Link& link) -> Result<std::vector<PlusEntry>> {
     ZFS_ASSIGN_OR_RETURN(uint32_t hfid, HandleOf(fi)->Fid(m.remote, link));
-    if (link.client->pipelines_walks()) {
-      // A zerofs server sends the attributes with the entries: one round
-      // trip, no walks (the nodes get fids when something needs one).
-      // A 9P entry with attributes is ~1.2 times a FUSE direntplus: ask for
-      // more than fits, so that the kernel's buffer is filled.
-      const uint32_t plus_count = static_cast<uint32_t>(
-          std::min<size_t>(size + size / 2, m.conn.msize() - ninep::kIoHeaderSize));
-      ZFS_ASSIGN_OR_RETURN(auto ds,
-                           link.client->Readdirplus(hfid, static_cast<uint64_t>(off), plus_count));
-      std::vector<PlusEntry> out;
-      size_t used = 0;
-      for (auto& p : ds) {
-        size_t need = fuse_add_direntry_plus(req, nullptr, 0, p.d.name.c_str(), nullptr, 0);
-        if (used + need > size) break;
-        used += need;
-        out.emplace_back();
-        out.back().have_attr = dir.ok() && !IsDot(p.d.name) && p.attr.valid != 0;
-        out.back().d = std::move(p.d);
-        out.back().attr = std::move(p.attr);
-      }
-      return out;
-    }
-    ZFS_ASSIGN_OR_RETURN(auto ds, link.client->Readdir(hfid, static_cast<uint64_t>(off), count));
     std::vector<PlusEntry> out;
     size_t used = 0;
+    // Whether one more entry named `name` fits in the kernel's buffer.
+    auto fits = [&](const std::string& name) {
+      used += fuse_add_direntry_plus(req, nullptr, 0, name.c_str(), nullptr, 0);
+      return used <= size;
+    };
+    if (link.client->pipelines_walks()) {
+      // A zerofs server sends the attributes with the entries: one round
+      // trip, no walks (the nodes get fids when something needs one). A 9P
+      // entry with attributes is ~1.2 times a FUSE direntplus: ask for more
+      // than fits, so that the kernel's buffer is filled.
+      const uint32_t plus_count = static_cast<uint32_t>(
+          std::min<size_t>(size + size / 2, m.conn.msize() - ninep::kIoHeaderSize));
+      auto ds = link.client->Readdirplus(hfid, static_cast<uint64_t>(off), plus_count);
+      if (ds.ok()) {
+        for (auto& p : *ds) {
+          if (!fits(p.d.name)) break;
+          out.emplace_back();
+          out.back().have_attr = dir.ok() && !IsDot(p.d.name) && p.attr.valid != 0;
+          out.back().d = std::move(p.d);
+          out.back().attr = std::move(p.attr);
+        }
+        return out;
+      }
+      // EOPNOTSUPP: an older zerofs server; the walks below.
+      if (ds.error().sys_errno() != EOPNOTSUPP) return ds.error();
+    }
+    ZFS_ASSIGN_OR_RETURN(auto ds, link.client->Readdir(hfid, static_cast<uint64_t>(off), count));
     for (auto& d : ds) {
-      size_t need = fuse_add_direntry_plus(req, nullptr, 0, d.name.c_str(), nullptr, 0);
-      if (used + need > size) break;
-      used += need;
+      if (!fits(d.name)) break;
       out.emplace_back();
       out.back().d = std::move(d);
     }

@@ -20,6 +20,7 @@
 // either way).
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdint>
@@ -90,10 +91,15 @@ class Client {
   Status Remove(uint32_t fid);
   Result<std::vector<Dirent>> Readdir(uint32_t fid, uint64_t offset, uint32_t count);
   // Treaddir whose entries carry their attributes (a zerofs extension:
-  // EOPNOTSUPP unless the server granted 9P2000.L.zerofs).
+  // EOPNOTSUPP unless the server granted 9P2000.L.zerofs and knows it).
   Result<std::vector<DirentPlus>> Readdirplus(uint32_t fid, uint64_t offset, uint32_t count);
   Result<Rgetattr> Getattr(uint32_t fid, uint64_t request_mask = kGetattrAll);
   Status Setattr(const Tsetattr& request);
+  // Tsetattr answered with the attributes after it, as Getattr with
+  // kGetattrBasic would give them (a zerofs extension: EOPNOTSUPP unless
+  // the server granted 9P2000.L.zerofs and knows it; the callers then fall
+  // back on the 9P2000.L messages).
+  Result<Rgetattr> SetattrPlus(const Tsetattr& request);
   Result<Qid> Mkdir(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t gid);
   Result<Qid> Symlink(uint32_t dfid, std::string_view name, std::string_view target, uint32_t gid);
   Result<Qid> Mknod(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t major,
@@ -179,6 +185,10 @@ class Client {
   const int fd_;
   uint32_t msize_;
   bool zerofs_ = false;  // 9P2000.L.zerofs granted
+  // A zerofs server older than Treaddirplus / Tsetattrplus answered
+  // EOPNOTSUPP: not sent again on this connection.
+  std::atomic<bool> lacks_readdirplus_{false};
+  std::atomic<bool> lacks_setattrplus_{false};
   std::mutex write_mu_;  // one frame at a time on the socket
 
   // Input not yet dispatched, rbuf_[rbegin_, rend_): only the reader (the

@@ -97,9 +97,15 @@ Result<std::vector<Dirent>> Client::Readdir(uint32_t fid, uint64_t offset, uint3
 }
 
 Result<std::vector<DirentPlus>> Client::Readdirplus(uint32_t fid, uint64_t offset, uint32_t count) {
-  if (!zerofs_) return Error::Posix(EOPNOTSUPP, "Treaddirplus needs 9P2000.L.zerofs");
-  ZFS_ASSIGN_OR_RETURN(Rreaddirplus r, Expect<Rreaddirplus>(Treaddirplus{fid, offset, count}));
-  return ParseDirentsPlus(r.data);
+  if (!zerofs_ || lacks_readdirplus_) {
+    return Error::Posix(EOPNOTSUPP, "the server does not answer Treaddirplus");
+  }
+  auto r = Expect<Rreaddirplus>(Treaddirplus{fid, offset, count});
+  if (!r.ok()) {
+    if (r.error().sys_errno() == EOPNOTSUPP) lacks_readdirplus_ = true;
+    return r.error();
+  }
+  return ParseDirentsPlus(r->data);
 }
 
 Result<Rgetattr> Client::Getattr(uint32_t fid, uint64_t request_mask) {
@@ -109,6 +115,18 @@ Result<Rgetattr> Client::Getattr(uint32_t fid, uint64_t request_mask) {
 Status Client::Setattr(const Tsetattr& request) {
   ZFS_RETURN_IF_ERROR(Expect<Rsetattr>(request));
   return OkStatus();
+}
+
+Result<Rgetattr> Client::SetattrPlus(const Tsetattr& request) {
+  if (!zerofs_ || lacks_setattrplus_) {
+    return Error::Posix(EOPNOTSUPP, "the server does not answer Tsetattrplus");
+  }
+  auto r = Expect<Rsetattrplus>(Tsetattrplus{request});
+  if (!r.ok()) {
+    if (r.error().sys_errno() == EOPNOTSUPP) lacks_setattrplus_ = true;
+    return r.error();
+  }
+  return std::move(r->attr);
 }
 
 Result<Qid> Client::Mkdir(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t gid) {

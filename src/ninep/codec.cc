@@ -60,6 +60,8 @@ struct Writer {
   void One(const OptionalU32<U>& o) {
     PutLE32(out, o.v);
   }
+  void One(const Tsetattr& m) { Fields(*this, m); }
+  void One(const Rgetattr& m) { Fields(*this, m); }
 };
 
 template <typename Variant>
@@ -132,6 +134,8 @@ struct Reader {
   void One(OptionalU32<uint32_t> o) {
     if (d.remaining() > 0) d.GetLE32(&o.v);
   }
+  void One(Tsetattr& m) { Fields(*this, m); }
+  void One(Rgetattr& m) { Fields(*this, m); }
 
   bool too_many = false;
 };
@@ -227,14 +231,12 @@ Result<std::vector<Dirent>> ParseDirents(std::string_view data) {
 
 void AppendDirentPlus(std::string* data, const DirentPlus& e) {
   AppendDirent(data, e.d);
-  Writer w{data};
-  Fields(w, e.attr);
+  Writer{data}.One(e.attr);
 }
 
 Result<std::vector<DirentPlus>> ParseDirentsPlus(std::string_view data) {
   return ParseEntries<DirentPlus>(data, "Rreaddirplus", [](Reader& r, DirentPlus& e) {
-    r(e.d.qid, e.d.offset, e.d.type, e.d.name);
-    Fields(r, e.attr);
+    r(e.d.qid, e.d.offset, e.d.type, e.d.name, e.attr);
   });
 }
 

@@ -8,6 +8,7 @@
 //   Names / Qids    n[2] then n elements, n <= kMaxWalkElements
 //   Blob32          count[4] data[count]
 //   OptionalU32     a trailing u32 that old peers may omit
+//   Tsetattr, Rgetattr  that message's body, inline (the zerofs extensions)
 // Internal to the codec; include only from codec*.cc.
 #pragma once
 
@@ -68,6 +69,7 @@ ZFS_FIELDS(Txattrwalk, m.fid, m.newfid, m.name)
 ZFS_FIELDS(Txattrcreate, m.fid, m.name, m.attr_size, m.flags)
 ZFS_FIELDS(Treaddir, m.fid, m.offset, m.count)
 ZFS_FIELDS(Treaddirplus, m.fid, m.offset, m.count)
+ZFS_FIELDS(Tsetattrplus, m.set)
 ZFS_FIELDS(Tfsync, m.fid, OptionalU32{m.datasync})
 ZFS_FIELDS(Tlock, m.fid, m.type, m.flags, m.start, m.length, m.proc_id, m.client_id)
 ZFS_FIELDS(Tgetlock, m.fid, m.type, m.start, m.length, m.proc_id, m.client_id)
@@ -96,6 +98,7 @@ ZFS_FIELDS(Rgetattr, m.valid, m.qid, m.mode, m.uid, m.gid, m.nlink, m.rdev, m.si
 ZFS_FIELDS(Rxattrwalk, m.size)
 ZFS_FIELDS(Rreaddir, Blob32{m.data})
 ZFS_FIELDS(Rreaddirplus, Blob32{m.data})
+ZFS_FIELDS(Rsetattrplus, m.attr)
 ZFS_FIELDS(Rlock, m.status)
 ZFS_FIELDS(Rgetlock, m.type, m.start, m.length, m.proc_id, m.client_id)
 ZFS_FIELDS(Rmkdir, m.qid)

@@ -44,6 +44,7 @@ std::vector<TMessage> AllRequests() {
       Trenameat{1, "old", 2, "new"},
       Tunlinkat{1, "gone", kAtRemoveDir},
       Treaddirplus{3, 2, 8192},
+      Tsetattrplus{{3, kSetattrMode | kSetattrMtime, 0600, 1, 2, 4096, 10, 11, 12, 13}},
   };
 }
 
@@ -103,6 +104,7 @@ std::vector<RMessage> AllResponses() {
       Rrenameat{},
       Runlinkat{},
       Rreaddirplus{plus},
+      Rsetattrplus{Rgetattr{kGetattrBasic, kQid, 0100600, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
   };
 }
 

@@ -105,6 +105,7 @@ HandlerResult Handle(RequestContext& c, const Tunlinkat& m);
 // msg_attr.cc
 HandlerResult Handle(RequestContext& c, const Tgetattr& m);
 HandlerResult Handle(RequestContext& c, const Tsetattr& m);
+HandlerResult Handle(RequestContext& c, const Tsetattrplus& m);
 HandlerResult Handle(RequestContext& c, const Tstatfs& m);
 // msg_lock.cc
 HandlerResult Handle(RequestContext& c, const Tlock& m);

@@ -153,6 +153,11 @@ struct Treaddirplus {
   uint32_t count = 0;
   ZFS_9P_MSG(Treaddirplus);
 };
+// zerofs extension: a Tsetattr answered with the attributes after it.
+struct Tsetattrplus {
+  Tsetattr set;
+  ZFS_9P_MSG(Tsetattrplus);
+};
 struct Tfsync {
   uint32_t fid = 0;
   uint32_t datasync = 0;  // absent in old clients: decoded as 0
@@ -204,7 +209,7 @@ using TMessage =
     std::variant<Tversion, Tauth, Tattach, Tflush, Twalk, Tread, Twrite, Tclunk, Tremove, Tstatfs,
                  Tlopen, Tlcreate, Tsymlink, Tmknod, Trename, Treadlink, Tgetattr, Tsetattr,
                  Txattrwalk, Txattrcreate, Treaddir, Tfsync, Tlock, Tgetlock, Tlink, Tmkdir,
-                 Trenameat, Tunlinkat, Treaddirplus>;
+                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus>;
 
 // ---- R-messages ----------------------------------------------------------------
 
@@ -287,6 +292,11 @@ struct Rreaddirplus {
   std::string data;  // packed dirents with attributes, see AppendDirentPlus
   ZFS_9P_MSG(Rreaddirplus);
 };
+// The attributes after a Tsetattrplus, as Tgetattr with kGetattrBasic.
+struct Rsetattrplus {
+  Rgetattr attr;
+  ZFS_9P_MSG(Rsetattrplus);
+};
 struct Rlock {
   uint8_t status = 0;
   ZFS_9P_MSG(Rlock);
@@ -320,7 +330,7 @@ using RMessage =
     std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite, Rclunk, Rremove,
                  Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename, Rreadlink, Rgetattr,
                  Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir, Rfsync, Rlock, Rgetlock, Rlink,
-                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus>;
+                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus, Rsetattrplus>;
 
 // A directory entry inside Rreaddir::data.
 struct Dirent {

@@ -1,4 +1,4 @@
-// Tgetattr, Tsetattr, Tstatfs.
+// Tgetattr, Tsetattr (and Tsetattrplus), Tstatfs.
 #include <cerrno>
 
 #include "ninep/handlers.h"
@@ -72,12 +72,11 @@ Result<bool> IsSetidKill(RequestContext& c, const Fid& fid, const Tsetattr& m) {
   return (want & ~cur) == 0 && cleared != 0 && (cleared & ~06000u) == 0;
 }
 
-}  // namespace
-
 // ATIME/MTIME without ATIME_SET/MTIME_SET mean "now" (server clock); with
 // them the time in the message. A lone CTIME bit has nothing to change
 // besides ctime itself, which the fs sets whenever anything changes.
-HandlerResult Handle(RequestContext& c, const Tsetattr& m) {
+// Returns the attributes after the change.
+Result<fs::Attr> SetAttrOf(RequestContext& c, const Tsetattr& m) {
   ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
   fs::SetAttrRequest req;
   ZFS_ASSIGN_OR_RETURN(bool setid_kill, IsSetidKill(c, *fid, m));
@@ -103,8 +102,19 @@ HandlerResult Handle(RequestContext& c, const Tsetattr& m) {
       req.mtime_set = fs::SetAttrRequest::TimeSet::kNow;
     }
   }
-  ZFS_RETURN_IF_ERROR(c.fs->SetAttr(fid->cred, fid->ino, req));
+  return c.fs->SetAttr(fid->cred, fid->ino, req);
+}
+
+}  // namespace
+
+HandlerResult Handle(RequestContext& c, const Tsetattr& m) {
+  ZFS_RETURN_IF_ERROR(SetAttrOf(c, m));
   return Rsetattr{};
+}
+
+HandlerResult Handle(RequestContext& c, const Tsetattrplus& m) {
+  ZFS_ASSIGN_OR_RETURN(fs::Attr a, SetAttrOf(c, m.set));
+  return Rsetattrplus{AttrReply(a, kGetattrBasic)};
 }
 
 HandlerResult Handle(RequestContext& c, const Tstatfs& m) {

@@ -41,6 +41,7 @@ Placement Place(std::string_view frame) {
     case MsgType::kTrename:
     case MsgType::kTreadlink:
     case MsgType::kTsetattr:
+    case MsgType::kTsetattrplus:
     case MsgType::kTxattrwalk:
     case MsgType::kTlink:
     case MsgType::kTmkdir:

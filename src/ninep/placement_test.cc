@@ -38,6 +38,7 @@ TEST(PlacementTest, WhatMayWaitOnTheStoreRunsOnAWorker) {
   EXPECT_EQ(PlaceOf(Tfsync{1, 0}), Placement::kWorker);
   EXPECT_EQ(PlaceOf(Treaddir{1, 0, 8192}), Placement::kWorker);
   EXPECT_EQ(PlaceOf(Treaddirplus{1, 0, 8192}), Placement::kWorker);
+  EXPECT_EQ(PlaceOf(Tsetattrplus{}), PlaceOf(Tsetattr{}));
   EXPECT_EQ(PlaceOf(Tattach{1, kNoFid, "root", "", 0}), Placement::kWorker);
 }
 

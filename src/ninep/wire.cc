@@ -60,6 +60,10 @@ const char* MsgTypeName(uint8_t type) {
       return "Treaddirplus";
     case MsgType::kRreaddirplus:
       return "Rreaddirplus";
+    case MsgType::kTsetattrplus:
+      return "Tsetattrplus";
+    case MsgType::kRsetattrplus:
+      return "Rsetattrplus";
     case MsgType::kTfsync:
       return "Tfsync";
     case MsgType::kRfsync:

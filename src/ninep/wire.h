@@ -104,10 +104,13 @@ enum class MsgType : uint8_t {
   kRclunk = 121,
   kTremove = 122,
   kRremove = 123,
-  // zerofs extension (docs/protocol/9p2000l.md, "Treaddirplus"): Treaddir
-  // whose entries carry their attributes. Numbers outside 9P2000.L's range.
+  // zerofs extensions (docs/protocol/9p2000l.md), numbers outside
+  // 9P2000.L's range. Treaddir whose entries carry their attributes:
   kTreaddirplus = 150,
   kRreaddirplus = 151,
+  // zerofs extension: Tsetattr answered with the attributes after the change.
+  kTsetattrplus = 152,
+  kRsetattrplus = 153,
 };
 
 // "Tlopen", "Rgetattr", ... or "unknown" for logs.

@@ -13,6 +13,8 @@
 #  - A directory listed with attributes through a mount that has never seen
 #    it costs Treaddirplus and no Twalk/Tgetattr per entry, with the same
 #    attributes as stats through the mount that made the files.
+#  - chmod and utimes cost one Tsetattrplus each and no Tgetattr, and the
+#    stats after them see the change.
 #  - Another client's change (chmod) is seen within attr_timeout (2 s here).
 #  - A reconnect (server restart) empties the cache.
 set -u
@@ -205,6 +207,25 @@ cmp -s "$T/walk.want" "$T/walk.got" && ok "walk: same attributes through both mo
 [ $((p1 - p0)) -ge 1 ] && [ $((w1 - w0 + g1 - g0)) -le $((N / 10)) ] &&
   ok "walk: no walk or getattr per entry" ||
   fail "walk: $N entries cost $((w1 - w0)) Twalk + $((g1 - g0)) Tgetattr and $((p1 - p0)) Treaddirplus"
+
+# --- chmod and utimes: one message each ------------------------------------------
+# Tsetattrplus answers with the attributes after the change: no Tgetattr.
+g0=$(getattrs) s0=$(ops Tsetattrplus)
+python3 -c 'import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    os.chmod(f"{d}/f{i}", 0o640)
+    os.utime(f"{d}/f{i}", (1000000000, 1000000000 + i))
+for i in range(n):
+    st = os.stat(f"{d}/f{i}")
+    if st.st_mode & 0o777 != 0o640 or st.st_mtime != 1000000000 + i:
+        sys.exit(f"f{i}: mode {oct(st.st_mode)} mtime {st.st_mtime}")' "$M30/walk" "$N" ||
+  fail "chmod/utimes: stale attributes (above)"
+g1=$(getattrs) s1=$(ops Tsetattrplus)
+echo "$N chmod + $N utimes + $N stats: $((s1 - s0)) Tsetattrplus, $((g1 - g0)) Tgetattr"
+[ $((s1 - s0)) -ge $((2 * N)) ] && [ $((g1 - g0)) -le $((N / 10)) ] &&
+  ok "chmod/utimes: one Tsetattrplus each, no Tgetattr" ||
+  fail "chmod/utimes: $((s1 - s0)) Tsetattrplus and $((g1 - g0)) Tgetattr for $N of each"
 
 # Under the write-back cache the kernel keeps its own size and times of a
 # regular file and ignores the server's, so other clients' changes are shown

@@ -267,6 +267,50 @@ TEST_F(NinepOpsTest, ReaddirplusGivesWhatGetattrGives) {
   EXPECT_EQ(plain->Readdirplus(1, 0, 8192).error().sys_errno(), EOPNOTSUPP);
 }
 
+// Tsetattrplus (9P2000.L.zerofs): the change, answered with the attributes
+// Tgetattr gives right after it; refusals as for Tsetattr.
+TEST_F(NinepOpsTest, SetattrplusAnswersWithTheNewAttributes) {
+  ClientOptions o;
+  o.ask_zerofs = true;
+  auto connected = Client::Connect(tcp_, o);
+  ASSERT_TRUE(connected.ok()) << connected.error().ToString();
+  auto& c = *connected;
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "f", "0123456789");
+  uint32_t f = c->WalkNew(root, {"f"}).value();
+  Tsetattr set{};
+  set.fid = f;
+  set.valid = kSetattrMode | kSetattrAtime | kSetattrAtimeSet | kSetattrMtime | kSetattrMtimeSet;
+  set.mode = 0640;
+  set.atime_sec = 1000000000;
+  set.mtime_sec = 1000000001;
+  set.mtime_nsec = 5;
+  auto after = c->SetattrPlus(set);
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->mode, 0100640u);
+  EXPECT_EQ(after->atime_sec, 1000000000u);
+  EXPECT_EQ(after->mtime_sec, 1000000001u);
+  EXPECT_EQ(after->mtime_nsec, 5u);
+  EXPECT_EQ(*after, c->Getattr(f, kGetattrBasic).value());
+  set.valid = kSetattrSize;
+  set.size = 3;
+  after = c->SetattrPlus(set);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size, 3u);
+  EXPECT_EQ(*after, c->Getattr(f, kGetattrBasic).value());
+  // Not the owner: refused, nothing changed.
+  uint32_t user_root = AttachAs(c.get(), 1000);
+  uint32_t uf = c->WalkNew(user_root, {"f"}).value();
+  set.fid = uf;
+  set.valid = kSetattrMode;
+  set.mode = 0777;
+  EXPECT_EQ(c->SetattrPlus(set).error().sys_errno(), EPERM);
+  EXPECT_EQ(c->Getattr(f, kGetattrBasic)->mode, 0100640u);
+  // Without the extension the client does not send it.
+  auto plain = ConnectTcp();
+  EXPECT_EQ(plain->SetattrPlus(set).error().sys_errno(), EOPNOTSUPP);
+}
+
 TEST_F(NinepOpsTest, NamespaceOperations) {
   auto c = ConnectTcp();
   uint32_t root = AttachAs(c.get(), 0);
