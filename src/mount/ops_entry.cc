@@ -25,6 +25,8 @@ using ninep::Rgetattr;
 struct Entry {
   Rgetattr attr;
   FidRef fid;
+  // A creation's directory after it, when known to be (pipelined creations).
+  std::optional<Rgetattr> dir_attr;
 };
 
 // Counts a kernel reference to the file at `path` and answers the lookup;
@@ -71,7 +73,7 @@ Result<Entry> WalkChild(MountContext& m, const Link& link, uint32_t uid, uint32_
     if (!walked.ok()) return walked.error();
     return Error::Posix(ENOENT);
   }
-  Entry e{{}, Remote::Own(link, uid, newfid)};
+  Entry e{{}, Remote::Own(link, uid, newfid), std::nullopt};
   const uint64_t found = walked->qids[0].path;
   if (msgs.size() > 1 && (pipelined || found == known_qid)) {
     auto a = Client::As<Rgetattr>(std::move(replies[1]));
@@ -199,15 +201,16 @@ Result<ninep::Qid> MadeQid(Result<ninep::Reply> reply) {
 }
 
 // Sends `make` and, with a server that pipelines walks, the walk to the new
-// name and its Tgetattr in the same round trip. The entry if all went in
-// order; null if the walk or getattr ran before the creation (the server
-// ran the creation on a worker) and must be redone.
+// name, its Tgetattr and the directory's in the same round trip. The entry
+// if all went in order; null if the walk or getattr ran before the creation
+// (the server ran the creation on a worker) and must be redone.
 Result<std::optional<Entry>> MakePipelined(const Link& link, uint32_t uid, uint32_t dfid,
                                            const std::string& name, ninep::TMessage make) {
   Client& c = *link.client;
   uint32_t newfid = c.AllocFid();
   auto replies = c.RpcMany({std::move(make), ninep::Twalk{dfid, newfid, {name}},
-                            ninep::Tgetattr{newfid, ninep::kGetattrBasic}});
+                            ninep::Tgetattr{newfid, ninep::kGetattrBasic},
+                            ninep::Tgetattr{dfid, ninep::kGetattrBasic}});
   auto walked = Client::As<ninep::Rwalk>(std::move(replies[1]));
   FidRef fid;
   if (walked.ok() && walked->qids.size() == 1) {
@@ -222,7 +225,13 @@ Result<std::optional<Entry>> MakePipelined(const Link& link, uint32_t uid, uint3
     ZFS_ASSIGN_OR_RETURN(Rgetattr again, c.Getattr(newfid, ninep::kGetattrBasic));
     a = std::move(again);
   }
-  return std::optional<Entry>(Entry{std::move(*a), std::move(fid)});
+  Entry entry{std::move(*a), std::move(fid), std::nullopt};
+  // The walk found the new name, so the directory's Tgetattr, read after
+  // it, ran after the creation (a Twalk to a new fid runs before the
+  // server reads on): the kernel asks for the directory next.
+  auto d = Client::As<Rgetattr>(std::move(replies[3]));
+  if (d.ok()) entry.dir_attr = std::move(*d);
+  return std::optional<Entry>(std::move(entry));
 }
 
 // Creates `name` in `parent` with the message `make(dfid)` and answers with
@@ -250,7 +259,11 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
     return WalkChild(m, link, uid, dfid->fid(), child, path);
   });
   // The directory's size, times and (mkdir) link count.
-  m.attrs.Drop(parent);
+  if (e.ok() && e->dir_attr) {
+    m.attrs.PutChanged(parent, *e->dir_attr, asked);
+  } else {
+    m.attrs.Drop(parent);
+  }
   if (!e.ok()) return ReplyError(req, e.error());
   ReplyEntry(req, path, *e, asked);
 }
@@ -304,7 +317,7 @@ void MakeLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* 
     m.attrs.Drop(newparent);
     return ReplyError(req, a.error());
   }
-  ReplyEntry(req, JoinPath(*dir, name), Entry{*a, nullptr}, after);
+  ReplyEntry(req, JoinPath(*dir, name), Entry{*a, nullptr, std::nullopt}, after);
 }
 
 void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <optional>
 #include <string>
 
 #include "mount/attr.h"
@@ -65,6 +66,8 @@ struct Created {
   uint32_t open_fid = 0;
   ninep::Rgetattr attr;
   FidRef node_fid;  // null if the walk did not find the new file
+  // The directory after the creation, when known to be (pipelined).
+  std::optional<ninep::Rgetattr> dir_attr;
 };
 
 Result<Created> CreateIn(const Link& link, uint32_t uid, uint32_t dfid, const std::string& child,
@@ -92,9 +95,10 @@ Result<Created> CreateIn(const Link& link, uint32_t uid, uint32_t dfid, const st
     return out;
   }
   uint32_t fid = c.AllocFid();
-  auto replies = c.RpcMany(
-      {ninep::Twalk{dfid, fid, {}}, ninep::Tlcreate{fid, child, flags, mode, gid},
-       ninep::Tgetattr{fid, ninep::kGetattrBasic}, ninep::Twalk{dfid, node_fid, {child}}});
+  auto replies =
+      c.RpcMany({ninep::Twalk{dfid, fid, {}}, ninep::Tlcreate{fid, child, flags, mode, gid},
+                 ninep::Tgetattr{fid, ninep::kGetattrBasic}, ninep::Twalk{dfid, node_fid, {child}},
+                 ninep::Tgetattr{dfid, ninep::kGetattrBasic}});
   auto walked = Client::As<ninep::Rwalk>(std::move(replies[3]));
   if (walked.ok() && walked->qids.size() == 1) {
     out.node_fid = Remote::Own(link, uid, node_fid);
@@ -115,6 +119,12 @@ Result<Created> CreateIn(const Link& link, uint32_t uid, uint32_t dfid, const st
   }
   out.attr = std::move(*a);
   if (out.node_fid && walked->qids[0].path != made.qid.path) out.node_fid.reset();
+  // The walk found the new file, so the directory's Tgetattr, read after
+  // it, ran after the creation: the kernel asks for the directory next.
+  if (out.node_fid) {
+    auto d = Client::As<ninep::Rgetattr>(std::move(replies[4]));
+    if (d.ok()) out.dir_attr = std::move(*d);
+  }
   out.open_fid = guard.Release();
   return out;
 }
@@ -154,6 +164,7 @@ void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fu
   uint32_t flags = ServerFlags(m, fi->flags, true) | O_CREAT;
   fuse_entry_param e{};
   AttrCache::Ticket asked = m.attrs.Begin();
+  std::optional<ninep::Rgetattr> dir_attr;
   auto h = m.conn.Run([&](const Link& link) -> Result<Handle*> {
     ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
     ZFS_ASSIGN_OR_RETURN(Created made,
@@ -163,10 +174,15 @@ void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fu
     // What a stat right after create+close gets (the kernel asks again at close).
     m.attrs.Put(e.ino, made.attr, asked);
     e.attr = ToStat(made.attr);
+    dir_attr = std::move(made.dir_attr);
     return m.handles.Add(std::make_shared<Handle>(e.ino, uid, flags, link, made.open_fid));
   });
   // The directory's size and times.
-  m.attrs.Drop(parent);
+  if (h.ok() && dir_attr) {
+    m.attrs.PutChanged(parent, *dir_attr, asked);
+  } else {
+    m.attrs.Drop(parent);
+  }
   if (!h.ok()) return ReplyError(req, h.error());
   e.attr_timeout = m.options.attr_timeout;
   e.entry_timeout = m.options.entry_timeout;
