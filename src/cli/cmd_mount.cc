@@ -25,13 +25,18 @@ void AddMountCommand(CLI::App& app, Action* action) {
   cmd->add_flag("--read-only", o->read_only, "Mount read-only (writes fail with EROFS)");
   cmd->add_option(
          "-o", *fuse_opts,
-         "Comma-separated mount options: entry_timeout=SECS, attr_timeout=SECS, "
+         "Comma-separated mount options: entry_timeout=SECS, negative_timeout=SECS, "
+         "attr_timeout=SECS, "
          "msize=BYTES, reconnect_timeout=SECS, aname=EXPORT, no_writeback_cache, no_readdirplus, "
          "ro, and FUSE options such as allow_other")
       ->allow_extra_args(false);
   cmd->add_option("--entry-timeout", o->entry_timeout,
                   "Seconds the kernel caches name lookups (default 1; longer is faster, but "
                   "other clients' changes show later)")
+      ->check(CLI::Range(0.0, 86400.0));
+  cmd->add_option("--negative-timeout", o->negative_timeout,
+                  "Seconds the kernel caches that a name does not exist (default 1; 0: ask the "
+                  "server every time)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--attr-timeout", o->attr_timeout,
                   "Seconds the kernel and the mount cache attributes (default 1)")

@@ -98,6 +98,15 @@ void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     ZFS_ASSIGN_OR_RETURN(FidRef dir, m.remote.NodeFid(link, uid, parent));
     return WalkChild(m, link, uid, dir->fid(), child, *path);
   });
+  if (!e.ok() && e.error().sys_errno() == ENOENT && m.options.negative_timeout > 0) {
+    // A negative entry: the kernel answers lookups of the name itself for
+    // negative_timeout (compilers and interpreters probe many missing
+    // paths). Creations through this mount replace it at once; another
+    // client's creation shows after at most that long.
+    fuse_entry_param neg{};
+    neg.entry_timeout = m.options.negative_timeout;
+    return (void)fuse_reply_entry(req, &neg);
+  }
   if (!e.ok()) return ReplyError(req, e.error());
   ReplyEntry(req, *path, *e, asked);
 }

@@ -40,6 +40,8 @@ Status ApplyMountOption(std::string_view item, MountOptions* o) {
   std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
   if (key == "entry_timeout") {
     ZFS_ASSIGN_OR_RETURN(o->entry_timeout, ParseSeconds(key, value));
+  } else if (key == "negative_timeout") {
+    ZFS_ASSIGN_OR_RETURN(o->negative_timeout, ParseSeconds(key, value));
   } else if (key == "attr_timeout") {
     ZFS_ASSIGN_OR_RETURN(o->attr_timeout, ParseSeconds(key, value));
   } else if (key == "reconnect_timeout") {

@@ -18,6 +18,7 @@ struct MountOptions {
   bool read_only = false;
   bool debug = false;                     // libfuse's request trace on stderr
   double entry_timeout = 1.0;             // seconds the kernel may cache a name lookup
+  double negative_timeout = 1.0;          // ... and that a name does not exist
   double attr_timeout = 1.0;              // seconds the kernel may cache attributes
   bool writeback_cache = true;            // kernel write-back cache (FUSE_CAP_WRITEBACK_CACHE)
   bool readdirplus = true;                // entries with attributes (FUSE_CAP_READDIRPLUS)
@@ -28,9 +29,9 @@ struct MountOptions {
 };
 
 // Applies one `-o` item. Items this client understands (entry_timeout=,
-// attr_timeout=, msize=, reconnect_timeout=, aname=, writeback_cache, no_writeback_cache,
-// readdirplus, no_readdirplus, ro) change `o`; anything else is kept for libfuse (allow_other,
-// fsname=...), which rejects what it does not know.
+// negative_timeout=, attr_timeout=, msize=, reconnect_timeout=, aname=, writeback_cache,
+// no_writeback_cache, readdirplus, no_readdirplus, ro) change `o`; anything else is kept for
+// libfuse (allow_other, fsname=...), which rejects what it does not know.
 Status ApplyMountOption(std::string_view item, MountOptions* o);
 
 // Splits a comma-separated `-o` argument and applies each item.

@@ -8,9 +8,12 @@ namespace {
 TEST(MountOptionsTest, OwnOptionsAreTakenAndTheRestGoToFuse) {
   MountOptions o;
   ASSERT_TRUE(ApplyMountOptionList(
-                  "allow_other,entry_timeout=2.5,attr_timeout=0,no_writeback_cache,aname=/x,ro", &o)
+                  "allow_other,entry_timeout=2.5,attr_timeout=0,no_writeback_cache,aname=/x,ro,"
+                  "negative_timeout=0.5",
+                  &o)
                   .ok());
   EXPECT_EQ(o.entry_timeout, 2.5);
+  EXPECT_EQ(o.negative_timeout, 0.5);
   EXPECT_EQ(o.attr_timeout, 0);
   EXPECT_FALSE(o.writeback_cache);
   EXPECT_EQ(o.aname, "/x");

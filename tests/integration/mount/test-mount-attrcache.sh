@@ -13,6 +13,8 @@
 #  - A directory listed with attributes through a mount that has never seen
 #    it costs Treaddirplus and no Twalk/Tgetattr per entry, with the same
 #    attributes as stats through the mount that made the files.
+#  - Lookups of a missing name are cached for negative_timeout (1 s): this
+#    mount's own creation shows at once, another client's after it.
 #  - chmod and utimes cost one Tsetattrplus each and no Tgetattr, and the
 #    stats after them see the change.
 #  - Another client's change (chmod) is seen within attr_timeout (2 s here).
@@ -226,6 +228,30 @@ echo "$N chmod + $N utimes + $N stats: $((s1 - s0)) Tsetattrplus, $((g1 - g0)) T
 [ $((s1 - s0)) -ge $((2 * N)) ] && [ $((g1 - g0)) -le $((N / 10)) ] &&
   ok "chmod/utimes: one Tsetattrplus each, no Tgetattr" ||
   fail "chmod/utimes: $((s1 - s0)) Tsetattrplus and $((g1 - g0)) Tgetattr for $N of each"
+
+# --- negative lookups: cached for negative_timeout (1 s by default) ------------------
+# 100 stats of a missing name cost one walk; this mount's own creation of the
+# name shows at once; another client's after the timeout.
+w0=$(ops Twalk)
+python3 -c 'import os, sys
+for i in range(100):
+    try:
+        os.stat(sys.argv[1])
+        sys.exit("exists")
+    except FileNotFoundError:
+        pass' "$M2/missing" || fail "negative: stat of a missing name"
+w1=$(ops Twalk)
+echo "100 stats of a missing name: $((w1 - w0)) Twalk"
+[ $((w1 - w0)) -le 3 ] && ok "negative: lookups of a missing name cached" ||
+  fail "negative: 100 stats of a missing name cost $((w1 - w0)) Twalk (expected <= 3)"
+printf own > "$M2/missing"
+[ "$(cat "$M2/missing" 2>/dev/null)" = own ] && ok "negative: own creation seen at once" ||
+  fail "negative: a file this mount created is not seen"
+stat "$M2/missing2" > /dev/null 2>&1 && fail "negative: missing2 exists"
+printf other > "$M0/missing2"
+sleep 1.3
+[ "$(cat "$M2/missing2" 2>/dev/null)" = other ] && ok "negative: another client's creation seen after the timeout" ||
+  fail "negative: another client's creation not seen after negative_timeout"
 
 # Under the write-back cache the kernel keeps its own size and times of a
 # regular file and ignores the server's, so other clients' changes are shown
