@@ -31,11 +31,13 @@ MountContext::MountContext(const MountOptions& o)
     : options(o),
       conn(o.address, o.aname, ClientOptionsOf(o), o.reconnect_timeout),
       attrs(o.attr_timeout),
+      names(o.negative_timeout),
       remote(&conn, &nodes),
       client_id(MakeClientId()) {
   conn.set_on_reconnect([this](const Link& link) {
     // A restarted server may have lost what it had not made durable.
     attrs.Clear();
+    names.Clear();
     ReclaimLocks(*this, link);
   });
 }

@@ -10,6 +10,7 @@
 #include "base/result.h"
 #include "mount/attr_cache.h"
 #include "mount/connection.h"
+#include "mount/dir_names.h"
 #include "mount/fuse.h"
 #include "mount/handles.h"
 #include "mount/lock_records.h"
@@ -28,6 +29,9 @@ struct MountContext {
   HandleTable handles;
   // Attributes from the server's replies, for getattr (attr_cache.h).
   AttrCache attrs;
+  // The names in directories this mount created, for negative lookups
+  // without a round trip (dir_names.h).
+  DirNames names;
   // The POSIX locks granted to this mount, taken again after a reconnect.
   LockRecords locks;
   Remote remote;

@@ -31,13 +31,17 @@ struct Entry {
 
 // Counts a kernel reference to the file at `path` and answers the lookup;
 // the attributes are cached under `asked` (taken before their request).
+// `empty_since`: a directory this mount created, empty then (DirNames).
 void ReplyEntry(fuse_req_t req, const std::string& path, const Entry& entry,
-                const AttrCache::Ticket& asked) {
+                const AttrCache::Ticket& asked,
+                std::optional<DirNames::Clock::time_point> empty_since = std::nullopt) {
   MountContext& m = Ctx(req);
   fuse_entry_param e{};
   e.ino = m.nodes.Remember(path, entry.attr.qid.path);
   if (entry.fid) m.nodes.KeepFid(e.ino, entry.fid);
   m.attrs.Put(e.ino, entry.attr, asked);
+  // Before the reply: once the kernel has it, names may be made in it.
+  if (empty_since) m.names.KnowEmpty(e.ino, *empty_since);
   e.attr = ToStat(entry.attr);
   e.attr_timeout = m.options.attr_timeout;
   e.entry_timeout = m.options.entry_timeout;
@@ -86,9 +90,19 @@ Result<Entry> WalkChild(MountContext& m, const Link& link, uint32_t uid, uint32_
   return e;
 }
 
+// A negative entry the kernel keeps for `seconds`.
+void ReplyMissing(fuse_req_t req, double seconds) {
+  fuse_entry_param neg{};
+  neg.entry_timeout = seconds;
+  fuse_reply_entry(req, &neg);
+}
+
 void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   if (NameTooLong(req, name)) return;
   MountContext& m = Ctx(req);
+  // A directory this mount made and alone changed lately: no walk needed to
+  // know the name is not there (the kernel looks up every name it creates).
+  if (auto left = m.names.KnownMissing(parent, name)) return ReplyMissing(req, *left);
   auto path = m.nodes.ChildPath(parent, name);
   if (!path.ok()) return ReplyError(req, path.error());
   uint32_t uid = CallerUid(req);
@@ -103,9 +117,7 @@ void Lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
     // negative_timeout (compilers and interpreters probe many missing
     // paths). Creations through this mount replace it at once; another
     // client's creation shows after at most that long.
-    fuse_entry_param neg{};
-    neg.entry_timeout = m.options.negative_timeout;
-    return (void)fuse_reply_entry(req, &neg);
+    return ReplyMissing(req, m.options.negative_timeout);
   }
   if (!e.ok()) return ReplyError(req, e.error());
   ReplyEntry(req, *path, *e, asked);
@@ -255,6 +267,7 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
   std::string path = JoinPath(*dir, child);
   uint32_t uid = CallerUid(req);
   AttrCache::Ticket asked = m.attrs.Begin();
+  const DirNames::Clock::time_point sent = m.names.Now();
   auto e = m.conn.Run([&](const Link& link) -> Result<Entry> {
     ZFS_ASSIGN_OR_RETURN(FidRef dfid, m.remote.NodeFid(link, uid, parent));
     ninep::TMessage msg = make(dfid->fid());
@@ -273,8 +286,15 @@ void MakeEntry(fuse_req_t req, fuse_ino_t parent, const char* name, F&& make) {
   } else {
     m.attrs.Drop(parent);
   }
-  if (!e.ok()) return ReplyError(req, e.error());
-  ReplyEntry(req, path, *e, asked);
+  if (!e.ok()) {
+    m.names.Forget(parent);  // made or not: unsure
+    return ReplyError(req, e.error());
+  }
+  m.names.Added(parent, child);
+  // A directory it made is empty as of when the Tmkdir went out.
+  std::optional<DirNames::Clock::time_point> empty_since;
+  if ((e->attr.mode & S_IFMT) == S_IFDIR) empty_since = sent;
+  ReplyEntry(req, path, *e, asked, empty_since);
 }
 
 void Mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
@@ -324,8 +344,10 @@ void MakeLink(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char* 
   if (!a.ok()) {
     m.attrs.Drop(ino);
     m.attrs.Drop(newparent);
+    m.names.Forget(newparent);
     return ReplyError(req, a.error());
   }
+  m.names.Added(newparent, name);
   ReplyEntry(req, JoinPath(*dir, name), Entry{*a, nullptr, std::nullopt}, after);
 }
 
@@ -351,7 +373,13 @@ void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags)
   });
   m.attrs.Drop(parent);
   if (removed) m.attrs.Drop(removed->node);
-  if (s.ok()) m.nodes.Unlinked(JoinPath(*dir, child));
+  if (s.ok()) {
+    m.nodes.Unlinked(JoinPath(*dir, child));
+    m.names.Removed(parent, child);
+    if (removed) m.names.Forget(removed->node);  // a removed directory
+  } else {
+    m.names.Forget(parent);
+  }
   ReplyStatus(req, s);
 }
 
@@ -393,7 +421,16 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   m.attrs.Drop(newparent);
   if (moved) m.attrs.Drop(moved->node);
   if (replaced) m.attrs.Drop(replaced->node);
-  if (s.ok()) m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
+  if (s.ok()) {
+    m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
+    m.names.Removed(parent, old_name);
+    m.names.Added(newparent, new_name);
+    // A directory it replaced is gone.
+    if (replaced) m.names.Forget(replaced->node);
+  } else {
+    m.names.Forget(parent);
+    m.names.Forget(newparent);
+  }
   ReplyStatus(req, s);
 }
 

@@ -183,6 +183,11 @@ void Create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fu
   } else {
     m.attrs.Drop(parent);
   }
+  if (h.ok()) {
+    m.names.Added(parent, child);
+  } else {
+    m.names.Forget(parent);
+  }
   if (!h.ok()) return ReplyError(req, h.error());
   e.attr_timeout = m.options.attr_timeout;
   e.entry_timeout = m.options.entry_timeout;

@@ -252,6 +252,37 @@ printf other > "$M0/missing2"
 sleep 1.3
 [ "$(cat "$M2/missing2" 2>/dev/null)" = other ] && ok "negative: another client's creation seen after the timeout" ||
   fail "negative: another client's creation not seen after negative_timeout"
+# open(O_CREAT) without O_EXCL of a name the kernel holds as missing, made
+# meanwhile by another client, opens that file (not EEXIST: Tlcreate
+# without O_EXCL opens an existing file, as open(2) does).
+stat "$M2/late" > /dev/null 2>&1 && fail "negative: late exists"
+printf first > "$M0/late"
+python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o644)
+os.write(fd, b"+second")
+os.close(fd)' "$M2/late" && ok "negative: O_CREAT open of a name made meanwhile opens it" ||
+  fail "negative: O_CREAT open of a name another client made failed"
+# (read through a mount whose kernel holds no pages of it)
+[ "$(cat "$M30/late")" = first+second ] || fail "negative: late holds '$(cat "$M30/late")', expected first+second"
+# Names another client makes in a directory this mount made show within
+# negative_timeout (the mount knows that directory's names until then), and
+# lookups there of names nobody made need no walk.
+mkdir "$M2/made"
+printf x > "$M0/made/theirs"
+w0=$(ops Twalk)
+python3 -c 'import os, sys
+for i in range(100):
+    try:
+        os.stat(f"{sys.argv[1]}/none{i}")
+        sys.exit(f"none{i} exists")
+    except FileNotFoundError:
+        pass' "$M2/made" || fail "dirnames: stats of missing names"
+w1=$(ops Twalk)
+[ $((w1 - w0)) -le 3 ] && ok "dirnames: 100 missing names in a directory this mount made: $((w1 - w0)) Twalk" ||
+  fail "dirnames: 100 missing names in a directory this mount made cost $((w1 - w0)) Twalk"
+sleep 1.1
+[ "$(cat "$M2/made/theirs" 2>/dev/null)" = x ] && ok "dirnames: another client's name seen after negative_timeout" ||
+  fail "dirnames: another client's name in a directory this mount made not seen after negative_timeout"
 
 # Under the write-back cache the kernel keeps its own size and times of a
 # regular file and ignores the server's, so other clients' changes are shown
