@@ -1,6 +1,6 @@
 // `zerofs run -c FILE`: opens the store, serves it over every configured
 // protocol, and on SIGINT/SIGTERM stops the servers, flushes, snapshots and
-// exits 0.
+// exits 0 (a second signal meanwhile exits 1 at once: shutdown_guard.h).
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +13,7 @@
 #include "cli/open_store.h"
 #include "cli/report.h"
 #include "cli/servers.h"
+#include "cli/shutdown_guard.h"
 #include "engine/engine.h"
 #include "fs/filesystem.h"
 
@@ -63,13 +64,18 @@ int RunServer(const config::Config& config) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  spdlog::info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  spdlog::info("received {}, stopping (again to exit without flushing)",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
 
-  for (auto& s : *servers) s.server->Stop();
-  servers->clear();
-  engine_metrics.reset();
-  fs->reset();
-  Status closed = (*engine)->Close();  // flush + snapshot
+  Status closed = OkStatus();
+  {
+    ShutdownGuard guard(stop_signals, std::chrono::seconds(10));
+    for (auto& s : *servers) s.server->Stop();
+    servers->clear();
+    engine_metrics.reset();
+    fs->reset();
+    closed = (*engine)->Close();  // flush + snapshot
+  }
   if (!closed.ok()) return ReportError(closed.error().Wrap("final flush failed"));
   spdlog::info("all data flushed to {}; bye", config.storage.url);
   return kExitOk;

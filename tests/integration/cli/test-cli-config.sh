@@ -5,7 +5,9 @@
 # on every command, `zerofs init` (to a file, to stdout, refusing to
 # overwrite), and that configuration mistakes (unset ${VAR}, unknown key,
 # wrong type, TOML syntax) make `run` and `fsck` exit non-zero with exactly
-# one line on stderr that names the variable or key. Needs no network.
+# one line on stderr that names the variable or key; SIGTERM flushes and
+# exits 0, and a second SIGTERM ends a shutdown that cannot finish. Needs no
+# network.
 set -u
 
 zerofs=${1:?usage: test-cli-config.sh PATH_TO_ZEROFS}
@@ -229,6 +231,30 @@ check "the old password no longer opens it" \
 rc=$?
 check "change-password with no input fails in one line" \
   bash -c "[ $rc -ne 0 ] && [ \$(wc -l <'$tmp/err') -eq 1 ]"
+
+# A shutdown that cannot finish (the store went away: the final flush keeps
+# retrying its uploads) still running after the first SIGTERM, and a second
+# one exits at once with status 1 and says what is lost.
+cat >"$tmp/gone.toml" <<TOML
+[storage]
+url = "file://$tmp/gone-store"
+encryption_password = "old-password"
+TOML
+"$zerofs" run -c "$tmp/gone.toml" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 100); do grep -q "ready" "$tmp/err" && break; sleep 0.1; done
+rm -rf "$tmp/gone-store"
+kill -TERM "$pid"
+sleep 1.5
+check "a shutdown that cannot flush keeps trying" kill -0 "$pid"
+check "the first SIGTERM says a second one exits at once" grep -q "again to exit" "$tmp/err"
+kill -TERM "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+check "a second SIGTERM exits within 5 s" bash -c "! kill -0 $pid 2>/dev/null"
+wait "$pid"
+rc=$?
+check "a second SIGTERM exits 1" test "$rc" -eq 1
+check "a second SIGTERM says changes are lost" grep -q "again: exiting without finishing the flush" "$tmp/err"
 
 echo "cli_config: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
