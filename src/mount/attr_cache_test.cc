@@ -7,19 +7,13 @@
 #include <thread>
 #include <vector>
 
+#include "mount/fake_clock.h"
+
 namespace zerofs::mount {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = AttrCache::Clock;
-
-// A clock the test moves by hand.
-struct FakeClock {
-  Clock::time_point now = Clock::time_point(1000s);
-  std::function<Clock::time_point()> Fn() {
-    return [this] { return now; };
-  }
-};
 
 ninep::Rgetattr Attr(uint64_t size) {
   ninep::Rgetattr a;

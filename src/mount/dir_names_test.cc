@@ -5,18 +5,13 @@
 #include <chrono>
 #include <string>
 
+#include "mount/fake_clock.h"
+
 namespace zerofs::mount {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = DirNames::Clock;
-
-struct FakeClock {
-  Clock::time_point now = Clock::time_point(1000s);
-  std::function<Clock::time_point()> Fn() {
-    return [this] { return now; };
-  }
-};
 
 TEST(DirNamesTest, AMadeDirectoryIsKnownEmptyForTheTtlFromItsRequest) {
   FakeClock clock;

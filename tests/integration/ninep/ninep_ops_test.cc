@@ -12,6 +12,32 @@ namespace {
 
 class NinepOpsTest : public NinepTest {};
 
+const Dirent& DirentOf(const Dirent& e) { return e; }
+const Dirent& DirentOf(const DirentPlus& e) { return e.d; }
+size_t SizeOf(const Dirent& e) { return DirentSize(e.name); }
+size_t SizeOf(const DirentPlus& e) { return DirentPlusSize(e.d.name); }
+
+// Reads a directory page by page (`read(offset)`, pages of at most `count`
+// bytes) until an empty page, checking that no name comes twice; calls
+// `each` with every entry, adds the names to `seen`, returns the pages.
+template <typename Read, typename Each>
+int ReadPages(Read read, size_t count, Each each, std::set<std::string>* seen) {
+  uint64_t offset = 0;
+  for (int pages = 0;; pages++) {
+    auto page = read(offset);
+    EXPECT_TRUE(page.ok()) << page.error().ToString();
+    if (!page.ok() || page->empty()) return pages;
+    size_t bytes = 0;
+    for (const auto& e : *page) {
+      EXPECT_TRUE(seen->insert(DirentOf(e).name).second) << "twice: " << DirentOf(e).name;
+      bytes += SizeOf(e);
+      offset = DirentOf(e).offset;
+      each(e);
+    }
+    EXPECT_LE(bytes, count);
+  }
+}
+
 TEST_F(NinepOpsTest, VersionClampsMsizeToServerMax) {
   RawConn raw(tcp_);
   ASSERT_TRUE(raw.ok());
@@ -167,22 +193,11 @@ TEST_F(NinepOpsTest, ReaddirPagesThroughEveryEntryOnce) {
   }
   auto d = OpenPath(c.get(), root, {"dir"}, kOpenRdonly | kOpenDirectory);
   ASSERT_TRUE(d.ok()) << d.error().ToString();
+  // About ten entries a page.
+  auto read = [&](uint64_t offset) { return c->Readdir(*d, offset, 300); };
   std::set<std::string> seen;
-  uint64_t offset = 0;
-  int pages = 0;
-  for (;;) {
-    auto page = c->Readdir(*d, offset, 300);  // about ten entries a page
-    ASSERT_TRUE(page.ok()) << page.error().ToString();
-    if (page->empty()) break;
-    size_t bytes = 0;
-    for (const auto& e : *page) {
-      EXPECT_TRUE(seen.insert(e.name).second) << "twice: " << e.name;
-      bytes += DirentSize(e.name);
-      offset = e.offset;
-    }
-    EXPECT_LE(bytes, 300u);
-    pages++;
-  }
+  int pages = ReadPages(
+      read, 300, [](const Dirent&) {}, &seen);
   EXPECT_EQ(seen, expected);
   EXPECT_GT(pages, 10);
   // A count too small for one entry is an error, not an empty (EOF) page.
@@ -219,30 +234,22 @@ TEST_F(NinepOpsTest, ReaddirplusGivesWhatGetattrGives) {
 
   auto d = OpenPath(c.get(), root, {"dir"}, kOpenRdonly | kOpenDirectory);
   ASSERT_TRUE(d.ok()) << d.error().ToString();
+  // About five entries a page.
+  auto read = [&](uint64_t offset) { return c->Readdirplus(*d, offset, 1000); };
   std::set<std::string> seen;
-  uint64_t offset = 0;
-  int pages = 0;
-  for (;;) {
-    auto page = c->Readdirplus(*d, offset, 1000);  // about five entries a page
-    ASSERT_TRUE(page.ok()) << page.error().ToString();
-    if (page->empty()) break;
-    size_t bytes = 0;
-    for (const auto& e : *page) {
-      EXPECT_TRUE(seen.insert(e.d.name).second) << "twice: " << e.d.name;
-      bytes += DirentPlusSize(e.d.name);
-      offset = e.d.offset;
-      ASSERT_NE(e.attr.valid, 0u) << e.d.name;
-      EXPECT_EQ(e.attr.qid.path, e.d.qid.path) << e.d.name;
-      if (e.d.name == "." || e.d.name == "..") continue;  // atimes move as we read
-      uint32_t f = c->WalkNew(dir, {e.d.name}).value();
-      auto want = c->Getattr(f, kGetattrBasic);
-      ASSERT_TRUE(want.ok());
-      EXPECT_EQ(e.attr, *want) << e.d.name;
-      ASSERT_TRUE(c->Clunk(f).ok());
-    }
-    EXPECT_LE(bytes, 1000u);
-    pages++;
-  }
+  int pages = ReadPages(
+      read, 1000,
+      [&](const DirentPlus& e) {
+        ASSERT_NE(e.attr.valid, 0u) << e.d.name;
+        EXPECT_EQ(e.attr.qid.path, e.d.qid.path) << e.d.name;
+        if (e.d.name == "." || e.d.name == "..") return;  // atimes move as we read
+        uint32_t f = c->WalkNew(dir, {e.d.name}).value();
+        auto want = c->Getattr(f, kGetattrBasic);
+        ASSERT_TRUE(want.ok());
+        EXPECT_EQ(e.attr, *want) << e.d.name;
+        ASSERT_TRUE(c->Clunk(f).ok());
+      },
+      &seen);
   EXPECT_EQ(seen, expected);
   EXPECT_GT(pages, 8);
   EXPECT_EQ(c->Readdirplus(*d, 0, 100).error().sys_errno(), EINVAL);   // not one entry fits
