@@ -45,9 +45,11 @@ void NinepTest::StopServer() {
   server_.reset();
 }
 
-std::unique_ptr<Client> NinepTest::Connect(const std::string& address, uint32_t msize) {
+std::unique_ptr<Client> NinepTest::Connect(const std::string& address, uint32_t msize,
+                                           bool zerofs) {
   ClientOptions o;
   o.msize = msize;
+  o.ask_zerofs = zerofs;
   auto c = Client::Connect(address, o);
   EXPECT_TRUE(c.ok()) << c.error().ToString();
   if (!c.ok()) return nullptr;

@@ -25,9 +25,13 @@ class NinepTest : public ::testing::Test {
   void StartServer();
   void StopServer();
 
-  // Connected and versioned, or the test fails.
-  std::unique_ptr<Client> Connect(const std::string& address, uint32_t msize = 1u << 20);
-  std::unique_ptr<Client> ConnectTcp(uint32_t msize = 1u << 20) { return Connect(tcp_, msize); }
+  // Connected and versioned, or the test fails. `zerofs`: asks for
+  // 9P2000.L.zerofs (the extensions of docs/protocol/9p2000l.md).
+  std::unique_ptr<Client> Connect(const std::string& address, uint32_t msize = 1u << 20,
+                                  bool zerofs = false);
+  std::unique_ptr<Client> ConnectTcp(uint32_t msize = 1u << 20, bool zerofs = false) {
+    return Connect(tcp_, msize, zerofs);
+  }
   std::unique_ptr<Client> ConnectUnix() { return Connect(unix_); }
   // Attaches a new fid as uid `uid` and returns it.
   uint32_t AttachAs(Client* c, uint32_t uid);

@@ -210,11 +210,8 @@ TEST_F(NinepOpsTest, ReaddirPagesThroughEveryEntryOnce) {
 // attributes a walk + Tgetattr gives; none for a caller who may read the
 // directory but not search it (a walk would fail).
 TEST_F(NinepOpsTest, ReaddirplusGivesWhatGetattrGives) {
-  ClientOptions o;
-  o.ask_zerofs = true;
-  auto connected = Client::Connect(tcp_, o);
-  ASSERT_TRUE(connected.ok()) << connected.error().ToString();
-  auto& c = *connected;
+  auto c = ConnectTcp(1u << 20, /*zerofs=*/true);
+  ASSERT_TRUE(c && c->pipelines_walks());
   uint32_t root = AttachAs(c.get(), 0);
   ASSERT_TRUE(c->Mkdir(root, "dir", 0755, 0).ok());
   uint32_t dir = c->WalkNew(root, {"dir"}).value();
@@ -277,11 +274,8 @@ TEST_F(NinepOpsTest, ReaddirplusGivesWhatGetattrGives) {
 // Tsetattrplus (9P2000.L.zerofs): the change, answered with the attributes
 // Tgetattr gives right after it; refusals as for Tsetattr.
 TEST_F(NinepOpsTest, SetattrplusAnswersWithTheNewAttributes) {
-  ClientOptions o;
-  o.ask_zerofs = true;
-  auto connected = Client::Connect(tcp_, o);
-  ASSERT_TRUE(connected.ok()) << connected.error().ToString();
-  auto& c = *connected;
+  auto c = ConnectTcp(1u << 20, /*zerofs=*/true);
+  ASSERT_TRUE(c && c->pipelines_walks());
   uint32_t root = AttachAs(c.get(), 0);
   MakeFile(c.get(), root, "f", "0123456789");
   uint32_t f = c->WalkNew(root, {"f"}).value();
