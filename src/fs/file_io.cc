@@ -184,6 +184,7 @@ Result<Attr> FileSystem::Write(const Cred& cred, InodeId ino, uint64_t offset,
   rec.size = new_size;
   rec.Touch(Timespec::Now());
   if (!cred.is_root()) rec.mode = KillSuid(rec.mode);
+  ZFS_RETURN_IF_ERROR(impl_->KillCapabilities(&txn, ino));
   Impl::Store(&txn, ino, rec);
   ZFS_RETURN_IF_ERROR(impl_->Commit(std::move(txn), deltas));
   if (!buffered.empty()) {

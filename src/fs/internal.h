@@ -77,6 +77,12 @@ struct FileSystem::Impl {
 
   // The inode record; ESTALE if it does not exist, kCorruption if damaged.
   Result<InodeRecord> Load(InodeId ino);
+  // Removes `ino`'s security.capability xattr in `txn` if it has one: a
+  // write, truncate or chown of a file drops its file capabilities (Linux
+  // file_remove_privs / cap_inode_killpriv), whoever the caller, so that
+  // changed contents or a new owner never keep privileges granted to the
+  // old ones. xattr.cc.
+  Status KillCapabilities(engine::Transaction* txn, InodeId ino);
   // rec.ToAttr(ino), with a regular file's `used` from the bytes the engine
   // has stored for it (so holes are not charged), in 4 KiB units.
   Attr AttrOf(InodeId ino, const InodeRecord& rec);

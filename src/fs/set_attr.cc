@@ -50,7 +50,10 @@ Result<Attr> FileSystem::SetAttr(const Cred& cred, InodeId ino, const SetAttrReq
   if (chown) {
     rec.uid = req.uid.value_or(rec.uid);
     rec.gid = req.gid.value_or(rec.gid);
-    if (!rec.is_dir()) rec.mode = KillSuid(rec.mode);
+    if (!rec.is_dir()) {
+      rec.mode = KillSuid(rec.mode);
+      ZFS_RETURN_IF_ERROR(impl_->KillCapabilities(&txn, ino));
+    }
   }
   if (req.size) {
     // Resize rebuilds the new last extent from the engine's copy.
@@ -60,6 +63,7 @@ Result<Attr> FileSystem::SetAttr(const Cred& cred, InodeId ino, const SetAttrReq
     rec.size = *req.size;
     rec.mtime = now;
     if (!cred.is_root()) rec.mode = KillSuid(rec.mode);
+    ZFS_RETURN_IF_ERROR(impl_->KillCapabilities(&txn, ino));
   }
   if (req.atime_set == TimeSet::kNow) rec.atime = now;
   if (req.atime_set == TimeSet::kValue) rec.atime = req.atime;

@@ -8,6 +8,7 @@ namespace zerofs::fs {
 namespace {
 
 enum class Ns { kUser, kTrusted, kSecurity };
+constexpr std::string_view kCapabilityXattr = "security.capability";
 constexpr uint8_t kXattrRecordVersion = 1;
 
 bool HasPrefix(std::string_view s, std::string_view p) {
@@ -44,6 +45,13 @@ Status CheckXattrAccess(const Cred& cred, const InodeRecord& rec, Ns ns, bool wr
 }
 
 }  // namespace
+
+Status FileSystem::Impl::KillCapabilities(engine::Transaction* txn, InodeId ino) {
+  std::string key = keys::Xattr(ino, kCapabilityXattr);
+  ZFS_ASSIGN_OR_RETURN(auto value, engine->Get(key));
+  if (value) txn->Delete(key);
+  return OkStatus();
+}
 
 Result<std::string> FileSystem::GetXattr(const Cred& cred, InodeId ino, std::string_view name) {
   ZFS_ASSIGN_OR_RETURN(Ns ns, ParseNamespace(name));

@@ -31,6 +31,40 @@ TEST_F(FsTest, XattrSetGetListRemove) {
   ASSERT_TRUE(fs_->Unlink(r, kRootInode, "f").ok());
 }
 
+// A write, truncate or chown drops the file's capabilities (Linux
+// killpriv), whoever the caller; other xattrs stay.
+TEST_F(FsTest, WriteTruncateAndChownDropFileCapabilities) {
+  Cred r = Cred::Root();
+  Attr f = CreateOk(kRootInode, "f", 0755);
+  auto set_caps = [&] {
+    ASSERT_TRUE(fs_->SetXattr(r, f.ino, "security.capability", "caps", 0).ok());
+    ASSERT_EQ(*fs_->GetXattr(r, f.ino, "security.capability"), "caps");
+  };
+  ASSERT_TRUE(fs_->SetXattr(r, f.ino, "user.keep", "1", 0).ok());
+  set_caps();
+  ASSERT_TRUE(fs_->Write(r, f.ino, 0, "data").ok());
+  EXPECT_EQ(Errno(fs_->GetXattr(r, f.ino, "security.capability")), ENODATA);
+  set_caps();
+  SetAttrRequest truncate;
+  truncate.size = 2;
+  ASSERT_TRUE(fs_->SetAttr(r, f.ino, truncate).ok());
+  EXPECT_EQ(Errno(fs_->GetXattr(r, f.ino, "security.capability")), ENODATA);
+  set_caps();
+  SetAttrRequest chown;
+  chown.uid = 0;  // even to the same owner
+  ASSERT_TRUE(fs_->SetAttr(r, f.ino, chown).ok());
+  EXPECT_EQ(Errno(fs_->GetXattr(r, f.ino, "security.capability")), ENODATA);
+  // A chmod or a utimes keeps them.
+  set_caps();
+  SetAttrRequest chmod;
+  chmod.mode = 0750;
+  ASSERT_TRUE(fs_->SetAttr(r, f.ino, chmod).ok());
+  EXPECT_EQ(*fs_->GetXattr(r, f.ino, "security.capability"), "caps");
+  EXPECT_EQ(*fs_->GetXattr(r, f.ino, "user.keep"), "1");
+  Reopen();
+  EXPECT_EQ(*fs_->GetXattr(r, f.ino, "security.capability"), "caps");
+}
+
 TEST_F(FsTest, XattrErrorsAndPermissions) {
   Cred r = Cred::Root();
   Cred alice = User(1000, 100);

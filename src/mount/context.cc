@@ -32,12 +32,14 @@ MountContext::MountContext(const MountOptions& o)
       conn(o.address, o.aname, ClientOptionsOf(o), o.reconnect_timeout),
       attrs(o.attr_timeout),
       names(o.negative_timeout),
+      xattr_misses(o.attr_timeout),
       remote(&conn, &nodes),
       client_id(MakeClientId()) {
   conn.set_on_reconnect([this](const Link& link) {
     // A restarted server may have lost what it had not made durable.
     attrs.Clear();
     names.Clear();
+    xattr_misses.Clear();
     ReclaimLocks(*this, link);
   });
 }

@@ -17,6 +17,7 @@
 #include "mount/node_table.h"
 #include "mount/options.h"
 #include "mount/remote.h"
+#include "mount/xattr_misses.h"
 
 namespace zerofs::mount {
 
@@ -32,6 +33,8 @@ struct MountContext {
   // The names in directories this mount created, for negative lookups
   // without a round trip (dir_names.h).
   DirNames names;
+  // Xattrs nodes were found not to have, for getxattr (xattr_misses.h).
+  XattrMisses xattr_misses;
   // The POSIX locks granted to this mount, taken again after a reconnect.
   LockRecords locks;
   Remote remote;

@@ -26,14 +26,20 @@ void Setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* valu
   });
   // ctime, and the mode for a POSIX ACL.
   Ctx(req).attrs.Drop(ino);
+  Ctx(req).xattr_misses.Drop(ino);
   ReplyStatus(req, s);
 }
 
+// The kernel asks for security.capability before every write and chown
+// (write-back cache): an absence is answered from XattrMisses.
 void Getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
-  ReplyValue(
-      req,
-      AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) { return c.GetXattr(fid, name); }),
-      size);
+  MountContext& m = Ctx(req);
+  if (m.xattr_misses.Missing(ino, name)) return (void)fuse_reply_err(req, ENODATA);
+  XattrMisses::Ticket asked = m.xattr_misses.Begin();
+  auto v =
+      AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) { return c.GetXattr(fid, name); });
+  if (!v.ok() && v.error().sys_errno() == ENODATA) m.xattr_misses.PutMissing(ino, name, asked);
+  ReplyValue(req, v, size);
 }
 
 void Listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
@@ -47,6 +53,7 @@ void Removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
   Status s =
       AtNode(req, ino, nullptr, [&](Client& c, uint32_t fid) { return c.RemoveXattr(fid, name); });
   Ctx(req).attrs.Drop(ino);
+  Ctx(req).xattr_misses.Drop(ino);
   ReplyStatus(req, s);
 }
 
