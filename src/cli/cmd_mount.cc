@@ -35,8 +35,8 @@ void AddMountCommand(CLI::App& app, Action* action) {
                   "other clients' changes show later)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--negative-timeout", o->negative_timeout,
-                  "Seconds the kernel caches that a name does not exist (default 1; 0: ask the "
-                  "server every time)")
+                  "Seconds the kernel caches that a name does not exist, and the mount the "
+                  "names in directories it made (default 1; 0: ask the server every time)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--attr-timeout", o->attr_timeout,
                   "Seconds the kernel and the mount cache attributes (default 1)")
