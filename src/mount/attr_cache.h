@@ -24,18 +24,15 @@
 //  - Changes made by other clients are seen after at most attr_timeout, as
 //    with the kernel's own attribute cache. attr_timeout 0 turns it off.
 //
-// Bounded: at most `max_entries` records (entries and drop marks); when
-// full, expired entries and drop marks are pruned, and if that frees too
-// little everything is dropped.
+// Bounded and refusing stale replies as NodeTtlMap does.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
-#include <unordered_map>
 
+#include "mount/node_ttl_map.h"
 #include "ninep/messages.h"
 
 namespace zerofs::mount {
@@ -44,14 +41,9 @@ inline constexpr size_t kMaxCachedAttrs = 65536;
 
 class AttrCache {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  // What a reply was asked under: the drop count and the time when its
-  // request was sent.
-  struct Ticket {
-    uint64_t epoch = 0;
-    Clock::time_point at;
-  };
+  using Map = NodeTtlMap<ninep::Rgetattr>;
+  using Clock = Map::Clock;
+  using Ticket = Map::Ticket;
   struct Hit {
     ninep::Rgetattr attr;
     double remaining_s = 0;  // how long the kernel may keep it
@@ -59,56 +51,40 @@ class AttrCache {
 
   // `ttl_s` <= 0: off (Get never hits, Put and Drop do nothing).
   explicit AttrCache(double ttl_s, size_t max_entries = kMaxCachedAttrs,
-                     std::function<Clock::time_point()> clock = Clock::now);
+                     std::function<Clock::time_point()> clock = Clock::now)
+      : map_(ttl_s, max_entries, std::move(clock)) {}
 
-  bool enabled() const { return enabled_; }
+  bool enabled() const { return map_.enabled(); }
 
   // Take before sending the request whose Rgetattr will be Put.
-  Ticket Begin();
+  Ticket Begin() { return map_.Begin(); }
   // Keeps `a` for `node` unless the node was dropped after `t` was taken
   // or the entry would already have expired.
   void Put(uint64_t node, const ninep::Rgetattr& a, const Ticket& t);
   // The node's attributes if cached and not expired.
-  std::optional<Hit> Get(uint64_t node);
+  std::optional<Hit> Get(uint64_t node) {
+    return map_.Find(node, [](const ninep::Rgetattr& a, double left) { return Hit{a, left}; });
+  }
   // The node's attributes may have changed: forget them, and refuse replies
   // to requests sent before now.
-  void Drop(uint64_t node);
+  void Drop(uint64_t node) { map_.Drop(node); }
   // The reply to this mount's own change of `node` (Tsetattrplus, its
   // request sent after `t` was taken), carrying the attributes after the
   // change: drops the node as Drop does (replies to requests sent before
   // now may predate the change) and keeps `a`, unless the node was dropped
   // after `t` (another change of this mount may have run on the server
   // after this one, and `a` would lack it).
-  void PutChanged(uint64_t node, const ninep::Rgetattr& a, const Ticket& t);
+  void PutChanged(uint64_t node, const ninep::Rgetattr& a, const Ticket& t) {
+    map_.PutChanged(node, a, t);
+  }
   // Forgets everything (reconnect).
-  void Clear();
+  void Clear() { map_.Clear(); }
 
   // Records held (entries and drop marks), for tests.
-  size_t size();
+  size_t size() { return map_.size(); }
 
  private:
-  struct Record {
-    bool valid = false;  // false: only a drop mark
-    ninep::Rgetattr attr;
-    Clock::time_point expires;
-    uint64_t dropped_at = 0;  // epoch_ after this node's last drop
-  };
-  // Makes room for one more record (mu_ held).
-  void MakeRoomLocked(Clock::time_point now);
-  void ClearLocked();
-
-  const bool enabled_;
-  const Clock::duration ttl_;
-  const size_t max_entries_;
-  const std::function<Clock::time_point()> clock_;
-
-  std::mutex mu_;
-  std::unordered_map<uint64_t, Record> records_;  // guarded by mu_
-  // Bumped by every drop; a ticket's epoch is its value then.
-  uint64_t epoch_ = 0;  // guarded by mu_
-  // Drop marks were discarded up to this epoch: a node without a record
-  // refuses tickets older than it.
-  uint64_t forgotten_ = 0;  // guarded by mu_
+  Map map_;
 };
 
 }  // namespace zerofs::mount

@@ -13,17 +13,17 @@
 // reconnect clears everything. Another client's new xattr shows within
 // attr_timeout, as its other attribute changes do.
 //
-// Bounded: at most `max_nodes` nodes; past that everything is forgotten.
+// Bounded and refusing stale replies as NodeTtlMap does.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
+
+#include "mount/node_ttl_map.h"
 
 namespace zerofs::mount {
 
@@ -31,42 +31,27 @@ inline constexpr size_t kMaxXattrMissNodes = 65536;
 
 class XattrMisses {
  public:
-  using Clock = std::chrono::steady_clock;
-  struct Ticket {
-    uint64_t epoch = 0;
-    Clock::time_point at;
-  };
+  using Map = NodeTtlMap<std::unordered_set<std::string>>;
+  using Clock = Map::Clock;
+  using Ticket = Map::Ticket;
 
   // `ttl_s` <= 0: off.
   explicit XattrMisses(double ttl_s, size_t max_nodes = kMaxXattrMissNodes,
-                       std::function<Clock::time_point()> clock = Clock::now);
+                       std::function<Clock::time_point()> clock = Clock::now)
+      : map_(ttl_s, max_nodes, std::move(clock)) {}
 
   // Take before sending the getxattr whose ENODATA will be kept.
-  Ticket Begin();
+  Ticket Begin() { return map_.Begin(); }
   // `node` has no xattr `name` (asked under `t`), unless dropped since.
   void PutMissing(uint64_t node, std::string_view name, const Ticket& t);
   // Known, within ttl, not to have `name`.
   bool Missing(uint64_t node, std::string_view name);
   // This mount changed the node's xattrs.
-  void Drop(uint64_t node);
-  void Clear();
+  void Drop(uint64_t node) { map_.Drop(node); }
+  void Clear() { map_.Clear(); }
 
  private:
-  struct Record {
-    Clock::time_point expires;
-    std::unordered_set<std::string> names;
-    uint64_t dropped_at = 0;  // epoch_ after the node's last drop
-  };
-  const bool enabled_;
-  const Clock::duration ttl_;
-  const size_t max_nodes_;
-  const std::function<Clock::time_point()> clock_;
-
-  std::mutex mu_;
-  std::unordered_map<uint64_t, Record> records_;  // guarded by mu_
-  uint64_t epoch_ = 0;                            // guarded by mu_
-  // Records were discarded up to this epoch: older tickets are refused.
-  uint64_t forgotten_ = 0;  // guarded by mu_
+  Map map_;
 };
 
 }  // namespace zerofs::mount

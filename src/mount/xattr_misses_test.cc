@@ -56,9 +56,10 @@ TEST(XattrMissesTest, BoundedAndOff) {
   x.PutMissing(1, "a", x.Begin());
   x.PutMissing(2, "a", x.Begin());
   EXPECT_TRUE(x.Missing(1, "a"));
-  x.PutMissing(3, "a", x.Begin());  // full: everything goes
+  x.PutMissing(3, "a", x.Begin());  // full, nothing expired: the others go
   EXPECT_FALSE(x.Missing(1, "a"));
-  EXPECT_FALSE(x.Missing(3, "a"));
+  EXPECT_FALSE(x.Missing(2, "a"));
+  EXPECT_TRUE(x.Missing(3, "a"));
   XattrMisses off(0, 100, clock.Fn());
   off.PutMissing(1, "a", off.Begin());
   EXPECT_FALSE(off.Missing(1, "a"));
