@@ -140,6 +140,9 @@ def frame(mtype, tag, body):
 
 
 def ninep_seeds():
+    # An Rgetattr body (153 bytes), as Rreaddirplus entries and Rsetattrplus carry it.
+    attr = (l64(0x7ff) + qid(0, 6) + l32(0o100644) + l32(1000) + l32(1000) + l64(1) + l64(0) +
+            l64(5) + l64(4096) + l64(1) + l64(1) * 8 + l64(0) + l64(0))
     msgs = {
         "Tversion": (100, l32(8192) + s9(b"9P2000.L")),
         "Tauth": (102, l32(9) + s9(b"user") + s9(b"") + l32(1000)),
@@ -185,6 +188,16 @@ def ninep_seeds():
                      l64(0)),
         "Rstatfs": (9, l32(0x01021997) + l32(4096) + l64(100) + l64(50) + l64(50) + l64(10) +
                     l64(5) + l64(7) + l32(255)),
+        # 9P2000.L.zerofs extensions (docs/protocol/9p2000l.md).
+        "Treaddirplus": (150, l32(0) + l64(0) + l32(8192)),
+        "Rreaddirplus": (151, l32(2 * (24 + len(attr)) + 1 + 3) + qid(0x80, 1) + l64(1) + l8(4) +
+                         s9(b".") + l64(0) * 19 + b"\0" + qid(0, 6) + l64(2) + l8(8) +
+                         s9(b"abc") + attr),
+        "Tsetattrplus": (152, l32(1) + l32(0x7f) + l32(0o600) + l32(1) + l32(2) + l64(10) +
+                         l64(1) + l64(2) + l64(3) + l64(4)),
+        "Rsetattrplus": (153, attr),
+        "Trenameat2": (154, l32(0) + s9(b"a") + l32(0) + s9(b"b") + l32(2)),
+        "Rrenameat2": (155, b""),
     }
     for i, (name, (t, body)) in enumerate(msgs.items()):
         write("ninep_fuzz", name, frame(t, i + 1, body))

@@ -133,24 +133,55 @@ void NodeTable::Renamed(const std::string& from, const std::string& to) {
   if (from == to) return;
   // Whatever `to` named is gone (an empty directory at most, so no children).
   DropPathLocked(to, &dropped);
-  std::vector<std::pair<std::string, uint64_t>> moved;
+  RemapLocked(
+      [&](const std::string& p) -> std::optional<std::string> {
+        if (!Under(p, from)) return std::nullopt;
+        return to + p.substr(from.size());
+      },
+      &dropped);
+}
+
+void NodeTable::Exchanged(const std::string& a, const std::string& b) {
+  std::vector<FidRef> dropped;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (a == b) return;
+  // Each path is mapped once, so hard links named by both (which the
+  // server leaves as they are) keep both names.
+  RemapLocked(
+      [&](const std::string& p) -> std::optional<std::string> {
+        if (Under(p, a)) return b + p.substr(a.size());
+        if (Under(p, b)) return a + p.substr(b.size());
+        return std::nullopt;
+      },
+      &dropped);
+}
+
+void NodeTable::RemapLocked(
+    const std::function<std::optional<std::string>(const std::string&)>& map,
+    std::vector<FidRef>* dropped) {
+  std::vector<std::pair<std::string, uint64_t>> moved;  // new path, node
+  std::vector<uint64_t> touched;
   for (auto it = by_path_.begin(); it != by_path_.end();) {
-    if (Under(it->first, from) && !it->first.empty()) {
-      moved.emplace_back(it->first, it->second);
-      it = by_path_.erase(it);
-    } else {
+    std::optional<std::string> to;
+    if (!it->first.empty()) to = map(it->first);  // the root never moves
+    if (!to) {
       ++it;
+      continue;
     }
+    moved.emplace_back(std::move(*to), it->second);
+    touched.push_back(it->second);
+    it = by_path_.erase(it);
   }
-  for (auto& [old_path, id] : moved) {
-    std::string new_path = to + old_path.substr(from.size());
+  for (auto& [path, id] : moved) by_path_[path] = id;
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (uint64_t id : touched) {
     auto n = nodes_.find(id);
     if (n == nodes_.end()) continue;
     for (auto& p : n->second.paths) {
-      if (p == old_path) p = new_path;
+      if (auto to = map(p)) p = std::move(*to);
     }
-    TakeFidsLocked(n->second, &dropped);
-    by_path_[new_path] = id;
+    TakeFidsLocked(n->second, dropped);
   }
 }
 

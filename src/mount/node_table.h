@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,6 +52,9 @@ class NodeTable {
   // Names below and at `from` are now below and at `to`; whatever was at
   // `to` is gone.
   void Renamed(const std::string& from, const std::string& to);
+  // Names below and at `a` are now below and at `b`, and the other way
+  // round (RENAME_EXCHANGE).
+  void Exchanged(const std::string& a, const std::string& b);
   // `path` no longer names anything.
   void Unlinked(const std::string& path);
 
@@ -83,6 +87,10 @@ class NodeTable {
   // sends a Tclunk).
   void TakeFidsLocked(Node& node, std::vector<FidRef>* dropped);
   FidRef FindFidLocked(const Node& node, uint32_t uid, uint64_t generation);
+  // Moves every path (but the root) that `map` gives a new one, in by_path_
+  // and in its node's paths; the fids of the nodes moved go to `dropped`.
+  void RemapLocked(const std::function<std::optional<std::string>(const std::string&)>& map,
+                   std::vector<FidRef>* dropped);
 
   std::mutex mu_;
   uint64_t next_id_ = kRootNode + 1;                   // guarded by mu_

@@ -44,6 +44,31 @@ TEST(NodeTableTest, RenameOverATargetDropsIt) {
   EXPECT_FALSE(t.PathOf(to).ok());
 }
 
+TEST(NodeTableTest, ExchangeSwapsTwoSubtrees) {
+  NodeTable t;
+  uint64_t d = t.Remember("d", 1);
+  uint64_t f = t.Remember("d/sub/f", 2);
+  uint64_t g = t.Remember("x/g", 3);
+  uint64_t other = t.Remember("dd/f", 4);
+  t.Exchanged("d", "x/g");
+  EXPECT_EQ(*t.PathOf(d), "x/g");
+  EXPECT_EQ(*t.PathOf(f), "x/g/sub/f");
+  EXPECT_EQ(*t.PathOf(g), "d");
+  EXPECT_EQ(*t.PathOf(other), "dd/f");
+  EXPECT_EQ(t.NodeAt("d")->node, g);
+  EXPECT_EQ(t.NodeAt("x/g/sub/f")->node, f);
+  EXPECT_FALSE(t.NodeAt("d/sub/f").has_value());
+}
+
+TEST(NodeTableTest, ExchangeOfTwoNamesOfOneFileKeepsBoth) {
+  NodeTable t;
+  uint64_t a = t.Remember("a", 9);
+  EXPECT_EQ(t.Remember("b", 9), a);
+  t.Exchanged("a", "b");
+  t.Unlinked("a");
+  EXPECT_EQ(*t.PathOf(a), "b");
+}
+
 TEST(NodeTableTest, ForgetDropsTheNodeAfterAllLookups) {
   NodeTable t;
   uint64_t a = t.Remember("a", 7);

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -389,10 +390,16 @@ void Rmdir(fuse_req_t req, fuse_ino_t parent, const char* name) {
   Remove(req, parent, name, AT_REMOVEDIR);
 }
 
+static_assert(RENAME_NOREPLACE == ninep::kRenameNoReplace &&
+              RENAME_EXCHANGE == ninep::kRenameExchange);
+
 void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newparent,
             const char* newname, unsigned int flags) {
-  // RENAME_NOREPLACE and RENAME_EXCHANGE have no 9P2000.L message.
-  if (flags != 0) return (void)fuse_reply_err(req, EINVAL);
+  // RENAME_NOREPLACE and RENAME_EXCHANGE need Trenameat2 (9P2000.L has no
+  // flags); anything else is refused as the kernel's own file systems do.
+  if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) {
+    return (void)fuse_reply_err(req, EINVAL);
+  }
   if (NameTooLong(req, name) || NameTooLong(req, newname)) return;
   MountContext& m = Ctx(req);
   auto from_dir = m.nodes.PathOf(parent);
@@ -410,6 +417,13 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
     ZFS_ASSIGN_OR_RETURN(FidRef odir, m.remote.NodeFid(link, uid, parent));
     ZFS_ASSIGN_OR_RETURN(FidRef ndir, m.remote.NodeFid(link, uid, newparent));
     uint32_t ofid = odir->fid(), nfid = ndir->fid();
+    if (flags != 0) {
+      Status st = c.Renameat2(ofid, old_name, nfid, new_name, flags);
+      if (!st.ok() && st.error().sys_errno() == EOPNOTSUPP) {
+        return Error::Posix(EINVAL, "the server takes no rename flags");
+      }
+      return st;
+    }
     Status st = c.Renameat(ofid, old_name, nfid, new_name);
     if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
     // Servers without Trenameat (diod): Trename of the walked file.
@@ -421,7 +435,10 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   m.attrs.Drop(newparent);
   if (moved) m.attrs.Drop(moved->node);
   if (replaced) m.attrs.Drop(replaced->node);
-  if (s.ok()) {
+  if (s.ok() && (flags & RENAME_EXCHANGE) != 0) {
+    // Both names still exist, so the directories' names are unchanged.
+    m.nodes.Exchanged(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
+  } else if (s.ok()) {
     m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
     m.names.Removed(parent, old_name);
     m.names.Added(newparent, new_name);

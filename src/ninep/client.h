@@ -109,6 +109,11 @@ class Client {
   Status Rename(uint32_t fid, uint32_t dfid, std::string_view name);
   Status Renameat(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
                   std::string_view newname);
+  // Trenameat with kRenameNoReplace or kRenameExchange (a zerofs
+  // extension: EOPNOTSUPP unless the server granted 9P2000.L.zerofs and
+  // knows it).
+  Status Renameat2(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
+                   std::string_view newname, uint32_t flags);
   Status Unlinkat(uint32_t dirfid, std::string_view name, uint32_t flags);
   Status Fsync(uint32_t fid, bool datasync = false);
   Result<Rstatfs> Statfs(uint32_t fid);
@@ -181,14 +186,20 @@ class Client {
   // Rpc, then the reply as `R` (Rlerror -> its errno, else EPROTO).
   template <typename R>
   Result<R> Expect(const TMessage& msg);
+  // Expect for a 9P2000.L.zerofs extension: EOPNOTSUPP without sending
+  // unless the server granted 9P2000.L.zerofs and has not answered
+  // EOPNOTSUPP to it before (`lacks` remembers that, per connection).
+  template <typename R>
+  Result<R> ExpectExtension(std::atomic<bool>* lacks, const TMessage& msg);
 
   const int fd_;
   uint32_t msize_;
   bool zerofs_ = false;  // 9P2000.L.zerofs granted
-  // A zerofs server older than Treaddirplus / Tsetattrplus answered
-  // EOPNOTSUPP: not sent again on this connection.
+  // A zerofs server older than Treaddirplus / Tsetattrplus / Trenameat2
+  // answered EOPNOTSUPP: not sent again on this connection.
   std::atomic<bool> lacks_readdirplus_{false};
   std::atomic<bool> lacks_setattrplus_{false};
+  std::atomic<bool> lacks_renameat2_{false};
   std::mutex write_mu_;  // one frame at a time on the socket
 
   // Input not yet dispatched, rbuf_[rbegin_, rend_): only the reader (the

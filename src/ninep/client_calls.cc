@@ -22,6 +22,17 @@ Result<R> Client::Expect(const TMessage& msg) {
   return As<R>(Rpc(msg));
 }
 
+template <typename R>
+Result<R> Client::ExpectExtension(std::atomic<bool>* lacks, const TMessage& msg) {
+  if (!zerofs_ || *lacks) {
+    return Error::Posix(EOPNOTSUPP, std::string("the server does not answer ") +
+                                        MsgTypeName(static_cast<uint8_t>(R::kType) - 1));
+  }
+  auto r = Expect<R>(msg);
+  if (!r.ok() && r.error().sys_errno() == EOPNOTSUPP) *lacks = true;
+  return r;
+}
+
 Result<Qid> Client::Attach(uint32_t fid, std::string_view uname, uint32_t n_uname,
                            std::string_view aname) {
   ZFS_RETURN_IF_ERROR(CheckName(uname));
@@ -97,15 +108,9 @@ Result<std::vector<Dirent>> Client::Readdir(uint32_t fid, uint64_t offset, uint3
 }
 
 Result<std::vector<DirentPlus>> Client::Readdirplus(uint32_t fid, uint64_t offset, uint32_t count) {
-  if (!zerofs_ || lacks_readdirplus_) {
-    return Error::Posix(EOPNOTSUPP, "the server does not answer Treaddirplus");
-  }
-  auto r = Expect<Rreaddirplus>(Treaddirplus{fid, offset, count});
-  if (!r.ok()) {
-    if (r.error().sys_errno() == EOPNOTSUPP) lacks_readdirplus_ = true;
-    return r.error();
-  }
-  return ParseDirentsPlus(r->data);
+  ZFS_ASSIGN_OR_RETURN(Rreaddirplus r, ExpectExtension<Rreaddirplus>(
+                                           &lacks_readdirplus_, Treaddirplus{fid, offset, count}));
+  return ParseDirentsPlus(r.data);
 }
 
 Result<Rgetattr> Client::Getattr(uint32_t fid, uint64_t request_mask) {
@@ -118,15 +123,9 @@ Status Client::Setattr(const Tsetattr& request) {
 }
 
 Result<Rgetattr> Client::SetattrPlus(const Tsetattr& request) {
-  if (!zerofs_ || lacks_setattrplus_) {
-    return Error::Posix(EOPNOTSUPP, "the server does not answer Tsetattrplus");
-  }
-  auto r = Expect<Rsetattrplus>(Tsetattrplus{request});
-  if (!r.ok()) {
-    if (r.error().sys_errno() == EOPNOTSUPP) lacks_setattrplus_ = true;
-    return r.error();
-  }
-  return std::move(r->attr);
+  ZFS_ASSIGN_OR_RETURN(Rsetattrplus r,
+                       ExpectExtension<Rsetattrplus>(&lacks_setattrplus_, Tsetattrplus{request}));
+  return std::move(r.attr);
 }
 
 Result<Qid> Client::Mkdir(uint32_t dfid, std::string_view name, uint32_t mode, uint32_t gid) {
@@ -175,6 +174,16 @@ Status Client::Renameat(uint32_t olddirfid, std::string_view oldname, uint32_t n
   ZFS_RETURN_IF_ERROR(CheckName(newname));
   ZFS_RETURN_IF_ERROR(Expect<Rrenameat>(
       Trenameat{olddirfid, std::string(oldname), newdirfid, std::string(newname)}));
+  return OkStatus();
+}
+
+Status Client::Renameat2(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
+                         std::string_view newname, uint32_t flags) {
+  ZFS_RETURN_IF_ERROR(CheckName(oldname));
+  ZFS_RETURN_IF_ERROR(CheckName(newname));
+  ZFS_RETURN_IF_ERROR(ExpectExtension<Rrenameat2>(
+      &lacks_renameat2_,
+      Trenameat2{olddirfid, std::string(oldname), newdirfid, std::string(newname), flags}));
   return OkStatus();
 }
 

@@ -76,6 +76,7 @@ ZFS_FIELDS(Tgetlock, m.fid, m.type, m.start, m.length, m.proc_id, m.client_id)
 ZFS_FIELDS(Tlink, m.dfid, m.fid, m.name)
 ZFS_FIELDS(Tmkdir, m.dfid, m.name, m.mode, m.gid)
 ZFS_FIELDS(Trenameat, m.olddirfid, m.oldname, m.newdirfid, m.newname)
+ZFS_FIELDS(Trenameat2, m.olddirfid, m.oldname, m.newdirfid, m.newname, m.flags)
 ZFS_FIELDS(Tunlinkat, m.dirfid, m.name, m.flags)
 
 ZFS_FIELDS(Rlerror, m.ecode)

@@ -45,6 +45,7 @@ std::vector<TMessage> AllRequests() {
       Tunlinkat{1, "gone", kAtRemoveDir},
       Treaddirplus{3, 2, 8192},
       Tsetattrplus{{3, kSetattrMode | kSetattrMtime, 0600, 1, 2, 4096, 10, 11, 12, 13}},
+      Trenameat2{1, "old", 2, "new", kRenameExchange},
   };
 }
 
@@ -105,6 +106,7 @@ std::vector<RMessage> AllResponses() {
       Runlinkat{},
       Rreaddirplus{plus},
       Rsetattrplus{Rgetattr{kGetattrBasic, kQid, 0100600, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
+      Rrenameat2{},
   };
 }
 

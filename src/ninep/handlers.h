@@ -101,6 +101,7 @@ HandlerResult Handle(RequestContext& c, const Tlink& m);
 // msg_rename.cc
 HandlerResult Handle(RequestContext& c, const Trename& m);
 HandlerResult Handle(RequestContext& c, const Trenameat& m);
+HandlerResult Handle(RequestContext& c, const Trenameat2& m);
 HandlerResult Handle(RequestContext& c, const Tunlinkat& m);
 // msg_attr.cc
 HandlerResult Handle(RequestContext& c, const Tgetattr& m);

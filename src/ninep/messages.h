@@ -198,6 +198,16 @@ struct Trenameat {
   std::string newname;
   ZFS_9P_MSG(Trenameat);
 };
+// zerofs extension: a Trenameat with renameat2(2) flags (kRenameNoReplace,
+// kRenameExchange).
+struct Trenameat2 {
+  uint32_t olddirfid = 0;
+  std::string oldname;
+  uint32_t newdirfid = 0;
+  std::string newname;
+  uint32_t flags = 0;
+  ZFS_9P_MSG(Trenameat2);
+};
 struct Tunlinkat {
   uint32_t dirfid = 0;
   std::string name;
@@ -209,7 +219,7 @@ using TMessage =
     std::variant<Tversion, Tauth, Tattach, Tflush, Twalk, Tread, Twrite, Tclunk, Tremove, Tstatfs,
                  Tlopen, Tlcreate, Tsymlink, Tmknod, Trename, Treadlink, Tgetattr, Tsetattr,
                  Txattrwalk, Txattrcreate, Treaddir, Tfsync, Tlock, Tgetlock, Tlink, Tmkdir,
-                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus>;
+                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus, Trenameat2>;
 
 // ---- R-messages ----------------------------------------------------------------
 
@@ -325,12 +335,13 @@ using Rfsync = Empty<MsgType::kRfsync>;
 using Rlink = Empty<MsgType::kRlink>;
 using Rrenameat = Empty<MsgType::kRrenameat>;
 using Runlinkat = Empty<MsgType::kRunlinkat>;
+using Rrenameat2 = Empty<MsgType::kRrenameat2>;
 
 using RMessage =
     std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite, Rclunk, Rremove,
                  Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename, Rreadlink, Rgetattr,
                  Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir, Rfsync, Rlock, Rgetlock, Rlink,
-                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus, Rsetattrplus>;
+                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus, Rsetattrplus, Rrenameat2>;
 
 // A directory entry inside Rreaddir::data.
 struct Dirent {

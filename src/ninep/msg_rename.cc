@@ -1,4 +1,5 @@
-// Trename (by fid), Trenameat and Tunlinkat (by directory fid and name).
+// Trename (by fid), Trenameat, Trenameat2 and Tunlinkat (by directory fid
+// and name).
 #include <cerrno>
 
 #include "ninep/handlers.h"
@@ -22,6 +23,23 @@ HandlerResult Handle(RequestContext& c, const Trenameat& m) {
   ZFS_ASSIGN_OR_RETURN(auto newdir, c.fids->Get(m.newdirfid));
   ZFS_RETURN_IF_ERROR(c.fs->Rename(olddir->cred, olddir->ino, m.oldname, newdir->ino, m.newname));
   return Rrenameat{};
+}
+
+HandlerResult Handle(RequestContext& c, const Trenameat2& m) {
+  // The two flags exclude each other, as in renameat2(2); others (such as
+  // RENAME_WHITEOUT) are not supported.
+  if ((m.flags & ~(kRenameNoReplace | kRenameExchange)) != 0 ||
+      m.flags == (kRenameNoReplace | kRenameExchange)) {
+    return Error::Posix(EINVAL, "Trenameat2: unsupported flags");
+  }
+  ZFS_ASSIGN_OR_RETURN(auto olddir, c.fids->Get(m.olddirfid));
+  ZFS_ASSIGN_OR_RETURN(auto newdir, c.fids->Get(m.newdirfid));
+  uint32_t flags = 0;
+  if (m.flags & kRenameNoReplace) flags |= fs::kRenameNoReplace;
+  if (m.flags & kRenameExchange) flags |= fs::kRenameExchange;
+  ZFS_RETURN_IF_ERROR(
+      c.fs->Rename(olddir->cred, olddir->ino, m.oldname, newdir->ino, m.newname, flags));
+  return Rrenameat2{};
 }
 
 HandlerResult Handle(RequestContext& c, const Tunlinkat& m) {

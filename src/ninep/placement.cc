@@ -46,6 +46,7 @@ Placement Place(std::string_view frame) {
     case MsgType::kTlink:
     case MsgType::kTmkdir:
     case MsgType::kTrenameat:
+    case MsgType::kTrenameat2:
     case MsgType::kTunlinkat:
     case MsgType::kTremove:
       return Placement::kInlineIfIdle;

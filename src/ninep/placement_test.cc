@@ -30,6 +30,7 @@ TEST(PlacementTest, MetadataChangesRunInlineWhenIdle) {
   EXPECT_EQ(PlaceOf(Tmkdir{1, "d", 0755, 0}), Placement::kInlineIfIdle);
   EXPECT_EQ(PlaceOf(Tunlinkat{1, "d", 0}), Placement::kInlineIfIdle);
   EXPECT_EQ(PlaceOf(Tlopen{1, 0}), Placement::kInlineIfIdle);
+  EXPECT_EQ(PlaceOf(Trenameat2{1, "a", 1, "b", kRenameExchange}), PlaceOf(Trenameat{}));
 }
 
 TEST(PlacementTest, WhatMayWaitOnTheStoreRunsOnAWorker) {

@@ -64,6 +64,10 @@ const char* MsgTypeName(uint8_t type) {
       return "Tsetattrplus";
     case MsgType::kRsetattrplus:
       return "Rsetattrplus";
+    case MsgType::kTrenameat2:
+      return "Trenameat2";
+    case MsgType::kRrenameat2:
+      return "Rrenameat2";
     case MsgType::kTfsync:
       return "Tfsync";
     case MsgType::kRfsync:

@@ -111,6 +111,9 @@ enum class MsgType : uint8_t {
   // zerofs extension: Tsetattr answered with the attributes after the change.
   kTsetattrplus = 152,
   kRsetattrplus = 153,
+  // zerofs extension: Trenameat with renameat2(2) flags.
+  kTrenameat2 = 154,
+  kRrenameat2 = 155,
 };
 
 // "Tlopen", "Rgetattr", ... or "unknown" for logs.
@@ -183,6 +186,11 @@ constexpr uint32_t kOpenDirectory = 00200000;
 // ---- Tunlinkat flags ---------------------------------------------------------
 
 constexpr uint32_t kAtRemoveDir = 0x200;  // AT_REMOVEDIR
+
+// ---- Trenameat2 flags (Linux renameat2 values) -----------------------------------
+
+constexpr uint32_t kRenameNoReplace = 1;  // RENAME_NOREPLACE
+constexpr uint32_t kRenameExchange = 2;   // RENAME_EXCHANGE
 
 // ---- Tlock / Tgetlock ----------------------------------------------------------
 

@@ -38,6 +38,9 @@ class Actor {
   int rename(const std::string& from, const std::string& to) {
     return ops_.rename(cred_, P(from), P(to));
   }
+  int rename2(const std::string& from, const std::string& to, unsigned flags) {
+    return ops_.rename2(cred_, P(from), P(to), flags);
+  }
 
   int64_t open(const std::string& p, int flags, uint32_t mode = 0) {
     return ops_.open(cred_, P(p), flags, mode);

@@ -1,5 +1,7 @@
 // rename(2): replacement rules, directory rules and errno paths. Sticky-bit
 // rules are in cases_perm.cc, timestamps in cases_times.cc.
+#include <cstdio>
+
 #include "check.h"
 #include "helpers.h"
 
@@ -327,6 +329,95 @@ CASE("rename", "renaming does not change owner or mode", kFeatRoot) {
   Stat st = t.root.st("g");
   CHECK_EQ(st.uid, kU1);
   CHECK_EQ(Perm(st), 0604u);
+}
+
+// ---- renameat2 flags -------------------------------------------------------
+
+CASE("rename", "RENAME_NOREPLACE onto an existing name gives EEXIST and moves nothing",
+     kFeatRenameFlags) {
+  CHECK_OK(t.root.put("a", "A"));
+  CHECK_OK(t.root.put("b", "B"));
+  uint64_t a = t.root.st("a").ino, b = t.root.st("b").ino;
+  CHECK_ERR(t.root.rename2("a", "b", RENAME_NOREPLACE), EEXIST);
+  CHECK_EQ(t.root.st("a").ino, a);
+  CHECK_EQ(t.root.st("b").ino, b);
+  CHECK_OK(t.root.mkdir("d", 0755));
+  CHECK_ERR(t.root.rename2("a", "d", RENAME_NOREPLACE), EEXIST);
+}
+
+CASE("rename", "RENAME_NOREPLACE to a new name moves the file", kFeatRenameFlags) {
+  CHECK_OK(t.root.mkdir("d", 0755));
+  CHECK_OK(t.root.put("a", "A"));
+  uint64_t a = t.root.st("a").ino;
+  CHECK_OK(t.root.rename2("a", "d/b", RENAME_NOREPLACE));
+  CHECK_ERR(t.root.lstat("a", nullptr), ENOENT);
+  CHECK_EQ(t.root.st("d/b").ino, a);
+}
+
+CASE("rename", "RENAME_EXCHANGE swaps two files atomically", kFeatRenameFlags) {
+  CHECK_OK(t.root.put("a", "AAA"));
+  CHECK_OK(t.root.put("b", "B"));
+  uint64_t a = t.root.st("a").ino, b = t.root.st("b").ino;
+  CHECK_OK(t.root.rename2("a", "b", RENAME_EXCHANGE));
+  CHECK_EQ(t.root.st("a").ino, b);
+  CHECK_EQ(t.root.st("b").ino, a);
+  std::string s;
+  CHECK_OK(t.root.get("a", &s));
+  CHECK_EQ(s, std::string("B"));
+  CHECK_OK(t.root.get("b", &s));
+  CHECK_EQ(s, std::string("AAA"));
+  CHECK_EQ(t.root.ls(""), (std::vector<std::string>{"a", "b"}));
+}
+
+CASE("rename", "RENAME_EXCHANGE swaps a directory and a file across directories",
+     kFeatRenameFlags) {
+  CHECK_OK(t.root.mkdir("p1", 0755));
+  CHECK_OK(t.root.mkdir("p2", 0755));
+  CHECK_OK(t.root.mkdir("p1/d", 0755));
+  CHECK_OK(t.root.put("p1/d/inside", "x"));
+  CHECK_OK(t.root.put("p2/f", "F"));
+  uint64_t d = t.root.st("p1/d").ino, f = t.root.st("p2/f").ino;
+  CHECK_OK(t.root.rename2("p1/d", "p2/f", RENAME_EXCHANGE));
+  CHECK_EQ(t.root.st("p2/f").ino, d);
+  CHECK_EQ(t.root.st("p1/d").ino, f);
+  CHECK(S_ISDIR(t.root.st("p2/f").mode));
+  CHECK_EQ(t.root.ls("p2/f"), std::vector<std::string>{"inside"});
+  // The directory's ".." follows it.
+  CHECK_EQ(t.root.st("p2/f/..").ino, t.root.st("p2").ino);
+}
+
+CASE("rename", "RENAME_EXCHANGE moves the parents' link counts with a directory", kFeatRenameFlags,
+     kFeatDirNlink) {
+  CHECK_OK(t.root.mkdir("p1", 0755));
+  CHECK_OK(t.root.mkdir("p2", 0755));
+  CHECK_OK(t.root.mkdir("p1/d", 0755));
+  CHECK_OK(t.root.put("p2/f", "F"));
+  CHECK_OK(t.root.rename2("p1/d", "p2/f", RENAME_EXCHANGE));
+  CHECK_EQ(t.root.st("p1").nlink, 2u);
+  CHECK_EQ(t.root.st("p2").nlink, 3u);
+}
+
+CASE("rename", "RENAME_EXCHANGE needs both names (ENOENT)", kFeatRenameFlags) {
+  CHECK_OK(t.root.put("a", "A"));
+  CHECK_ERR(t.root.rename2("a", "missing", RENAME_EXCHANGE), ENOENT);
+  CHECK_ERR(t.root.rename2("missing", "a", RENAME_EXCHANGE), ENOENT);
+  CHECK_EQ(t.root.ls(""), std::vector<std::string>{"a"});
+}
+
+CASE("rename", "RENAME_EXCHANGE of a directory with a name inside it gives EINVAL",
+     kFeatRenameFlags) {
+  CHECK_OK(t.root.mkdir("d", 0755));
+  CHECK_OK(t.root.mkdir("d/sub", 0755));
+  CHECK_ERR(t.root.rename2("d", "d/sub", RENAME_EXCHANGE), EINVAL);
+  CHECK_ERR(t.root.rename2("d/sub", "d", RENAME_EXCHANGE), EINVAL);
+  CHECK_EQ(t.root.ls("d"), std::vector<std::string>{"sub"});
+}
+
+CASE("rename", "RENAME_NOREPLACE with RENAME_EXCHANGE gives EINVAL", kFeatRenameFlags) {
+  CHECK_OK(t.root.put("a", "A"));
+  CHECK_OK(t.root.put("b", "B"));
+  CHECK_ERR(t.root.rename2("a", "b", RENAME_NOREPLACE | RENAME_EXCHANGE), EINVAL);
+  CHECK_EQ(t.root.ls(""), (std::vector<std::string>{"a", "b"}));
 }
 
 }  // namespace

@@ -26,11 +26,14 @@ inline constexpr char kFeatPunchHole[] = "punch_hole";
 inline constexpr char kFeatDirNlink[] = "dir_nlink";
 // Creating Features::link_max hard links is feasible (needs --slow too).
 inline constexpr char kFeatLinkMax[] = "link_max";
+// renameat2() with RENAME_NOREPLACE and RENAME_EXCHANGE.
+inline constexpr char kFeatRenameFlags[] = "rename_flags";
 
 // Every name above, for --list and for printing which features are off.
 inline constexpr const char* kAllFeatures[] = {
-    kFeatRoot,      kFeatXattr,        kFeatMknodDev,  kFeatSpecial,  kFeatAtime,
-    kFeatNsecTimes, kFeatSparseBlocks, kFeatPunchHole, kFeatDirNlink, kFeatLinkMax,
+    kFeatRoot,     kFeatXattr,     kFeatMknodDev,     kFeatSpecial,
+    kFeatAtime,    kFeatNsecTimes, kFeatSparseBlocks, kFeatPunchHole,
+    kFeatDirNlink, kFeatLinkMax,   kFeatRenameFlags,
 };
 
 }  // namespace zerofs::conformance

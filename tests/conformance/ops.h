@@ -106,6 +106,9 @@ class Ops {
   virtual int unlink(const Cred& c, const std::string& path) = 0;
   virtual int rmdir(const Cred& c, const std::string& path) = 0;
   virtual int rename(const Cred& c, const std::string& from, const std::string& to) = 0;
+  // renameat2(2); flags are RENAME_NOREPLACE / RENAME_EXCHANGE.
+  virtual int rename2(const Cred& c, const std::string& from, const std::string& to,
+                      unsigned flags) = 0;
 
   // Handles. open() returns a handle id >= 0.
   virtual int64_t open(const Cred& c, const std::string& path, int flags, uint32_t mode) = 0;

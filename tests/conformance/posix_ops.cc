@@ -119,6 +119,12 @@ int PosixOps::rename(const Cred& c, const std::string& from, const std::string& 
   return Ret(::renameat(root_fd_, Rel(from), root_fd_, Rel(to)));
 }
 
+int PosixOps::rename2(const Cred& c, const std::string& from, const std::string& to,
+                      unsigned flags) {
+  CredScope s(*this, c);
+  return Ret(::renameat2(root_fd_, Rel(from), root_fd_, Rel(to), flags));
+}
+
 int64_t PosixOps::open(const Cred& c, const std::string& path, int flags, uint32_t mode) {
   CredScope s(*this, c);
   return Ret(::openat(root_fd_, Rel(path), flags | O_CLOEXEC, mode));

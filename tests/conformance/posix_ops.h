@@ -39,6 +39,8 @@ class PosixOps : public Ops {
   int unlink(const Cred& c, const std::string& path) override;
   int rmdir(const Cred& c, const std::string& path) override;
   int rename(const Cred& c, const std::string& from, const std::string& to) override;
+  int rename2(const Cred& c, const std::string& from, const std::string& to,
+              unsigned flags) override;
 
   int64_t open(const Cred& c, const std::string& path, int flags, uint32_t mode) override;
   int close(const Cred& c, int64_t h) override;

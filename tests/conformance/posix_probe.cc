@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 #include "feature_names.h"
 #include "posix_ops.h"
@@ -77,6 +78,10 @@ void PosixOps::Probe() {
     f.names.insert(kFeatPunchHole);
   }
   close(kRoot, h);
+  if (rename2(kRoot, file, dir + "/g", RENAME_NOREPLACE) == 0 &&
+      rename2(kRoot, dir + "/g", file, RENAME_NOREPLACE) == 0) {
+    f.names.insert(kFeatRenameFlags);
+  }
 
   // pathconf() only knows the real limit for some filesystems (it answers a
   // generic 127 for tmpfs, which has none), so trust it only for those.

@@ -38,10 +38,11 @@ bool Writable(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
 
 conformance::Features FsOps::features() {
   conformance::Features f;
-  f.names = {conformance::kFeatRoot,        conformance::kFeatXattr,    conformance::kFeatMknodDev,
-             conformance::kFeatSpecial,     conformance::kFeatAtime,    conformance::kFeatNsecTimes,
-             conformance::kFeatPunchHole,   conformance::kFeatDirNlink, conformance::kFeatLinkMax,
-             conformance::kFeatSparseBlocks};
+  f.names = {
+      conformance::kFeatRoot,         conformance::kFeatXattr,      conformance::kFeatMknodDev,
+      conformance::kFeatSpecial,      conformance::kFeatAtime,      conformance::kFeatNsecTimes,
+      conformance::kFeatPunchHole,    conformance::kFeatDirNlink,   conformance::kFeatLinkMax,
+      conformance::kFeatSparseBlocks, conformance::kFeatRenameFlags};
   f.link_max = fs_->options().link_max;
   f.time_granularity_ns = 2'000'000;
   return f;
@@ -131,6 +132,11 @@ int FsOps::rmdir(const conformance::Cred& c, const std::string& path) {
 }
 
 int FsOps::rename(const conformance::Cred& c, const std::string& from, const std::string& to) {
+  return rename2(c, from, to, 0);
+}
+
+int FsOps::rename2(const conformance::Cred& c, const std::string& from, const std::string& to,
+                   unsigned flags) {
   Resolved src, dst;
   if (int e = ResolveExisting(c, from, false, &src); e < 0) return e;
   int e = Resolve(c, to, false, &dst);
@@ -143,7 +149,7 @@ int FsOps::rename(const conformance::Cred& c, const std::string& from, const std
   if (dst.trailing_slash && dst.ino == 0 && src.attr.type != fs::FileType::kDirectory) {
     return -ENOTDIR;
   }
-  return Ret(fs_->Rename(ToCred(c), src.parent, src.name, dst.parent, dst.name));
+  return Ret(fs_->Rename(ToCred(c), src.parent, src.name, dst.parent, dst.name, flags));
 }
 
 int64_t FsOps::open(const conformance::Cred& c, const std::string& path, int flags, uint32_t mode) {

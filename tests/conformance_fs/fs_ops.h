@@ -33,6 +33,8 @@ class FsOps : public conformance::Ops {
   int unlink(const conformance::Cred& c, const std::string& path) override;
   int rmdir(const conformance::Cred& c, const std::string& path) override;
   int rename(const conformance::Cred& c, const std::string& from, const std::string& to) override;
+  int rename2(const conformance::Cred& c, const std::string& from, const std::string& to,
+              unsigned flags) override;
 
   int64_t open(const conformance::Cred& c, const std::string& path, int flags,
                uint32_t mode) override;

@@ -312,6 +312,55 @@ TEST_F(NinepOpsTest, SetattrplusAnswersWithTheNewAttributes) {
   EXPECT_EQ(plain->SetattrPlus(set).error().sys_errno(), EOPNOTSUPP);
 }
 
+TEST_F(NinepOpsTest, Renameat2NoReplaceAndExchange) {
+  auto c = ConnectTcp(1u << 20, /*zerofs=*/true);
+  ASSERT_TRUE(c && c->pipelines_walks());
+  uint32_t root = AttachAs(c.get(), 0);
+  MakeFile(c.get(), root, "a", "AAAA");
+  MakeFile(c.get(), root, "b", "BB");
+  ASSERT_TRUE(c->Mkdir(root, "d", 0755, 0).ok());
+  uint32_t d = c->WalkNew(root, {"d"}).value();
+  auto qid_of = [&](std::vector<std::string> path) {
+    uint32_t f = c->WalkNew(root, path).value();
+    uint64_t q = c->Getattr(f, kGetattrBasic)->qid.path;
+    EXPECT_TRUE(c->Clunk(f).ok());
+    return q;
+  };
+  const uint64_t qa = qid_of({"a"}), qb = qid_of({"b"}), qd = qid_of({"d"});
+
+  // NOREPLACE: refused onto an existing name, nothing moves; allowed onto a new one.
+  EXPECT_EQ(c->Renameat2(root, "a", root, "b", kRenameNoReplace).error().sys_errno(), EEXIST);
+  EXPECT_EQ(qid_of({"a"}), qa);
+  EXPECT_EQ(qid_of({"b"}), qb);
+  ASSERT_TRUE(c->Renameat2(root, "a", d, "a2", kRenameNoReplace).ok());
+  EXPECT_EQ(qid_of({"d", "a2"}), qa);
+  EXPECT_EQ(c->WalkNew(root, {"a"}).error().sys_errno(), ENOENT);
+
+  // EXCHANGE: a file and a directory in different directories swap names.
+  ASSERT_TRUE(c->Renameat2(root, "b", d, "a2", kRenameExchange).ok());
+  EXPECT_EQ(qid_of({"b"}), qa);
+  EXPECT_EQ(qid_of({"d", "a2"}), qb);
+  ASSERT_TRUE(c->Renameat2(root, "d", root, "b", kRenameExchange).ok());
+  EXPECT_EQ(qid_of({"b"}), qd);
+  EXPECT_EQ(qid_of({"d"}), qa);
+  EXPECT_EQ(qid_of({"b", "a2"}), qb);
+  // ... and needs both names.
+  EXPECT_EQ(c->Renameat2(root, "d", root, "missing", kRenameExchange).error().sys_errno(), ENOENT);
+
+  // Both flags, or flags it does not know: EINVAL.
+  EXPECT_EQ(
+      c->Renameat2(root, "d", root, "x", kRenameNoReplace | kRenameExchange).error().sys_errno(),
+      EINVAL);
+  EXPECT_EQ(c->Renameat2(root, "d", root, "x", 4 /* RENAME_WHITEOUT */).error().sys_errno(),
+            EINVAL);
+  EXPECT_EQ(qid_of({"d"}), qa);
+  // Without the extension the client does not send it.
+  auto plain = ConnectTcp();
+  uint32_t proot = AttachAs(plain.get(), 0);
+  EXPECT_EQ(plain->Renameat2(proot, "d", proot, "x", kRenameNoReplace).error().sys_errno(),
+            EOPNOTSUPP);
+}
+
 TEST_F(NinepOpsTest, NamespaceOperations) {
   auto c = ConnectTcp();
   uint32_t root = AttachAs(c.get(), 0);
