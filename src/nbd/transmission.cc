@@ -2,25 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -31,8 +24,8 @@
 #include "nbd/request.h"
 #include "nbd/wire.h"
 #include "net/busy_poll.h"
+#include "net/reply_queue.h"
 #include "net/run_blocking.h"
-#include "net/send_now.h"
 
 namespace zerofs::nbd {
 
@@ -45,9 +38,6 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // this many replies or bytes (see Session::Run).
 constexpr size_t kBatchReplies = 64;
 constexpr size_t kBatchBytes = 256 * 1024;
-
-// Pieces an async write gathers at most.
-constexpr size_t kMaxGather = 64;
 
 // Busy polls (Session::Fill) that found the next request, and that timed out.
 metrics::Counter* BusyPolls(bool found) {
@@ -64,13 +54,6 @@ metrics::Counter* BusyPolls(bool found) {
   return counters[found ? 1 : 0];
 }
 
-// A piece of reply bytes and what keeps them alive (null: static zeros, or
-// the bytes are owned elsewhere until the piece is sent).
-struct Piece {
-  std::shared_ptr<const std::string> owner;
-  std::string_view bytes;
-};
-
 // One or more replies, in order, for one gather send. Heads are
 // concatenated in `heads` (adjacent ones become one iovec); data refers to
 // buffers that own it, such as the memory cache's extents.
@@ -86,7 +69,7 @@ class Outgoing {
   }
   void AddData(std::shared_ptr<const std::string> owner, std::string_view data) {
     if (data.empty()) return;
-    parts_.push_back(Part{false, 0, 0, Piece{std::move(owner), data}});
+    parts_.push_back(Part{false, 0, 0, net::QueuedBytes{std::move(owner), data}});
     bytes_ += data.size();
   }
   void Replied() { replies_++; }
@@ -97,34 +80,21 @@ class Outgoing {
   size_t parts() const { return parts_.size(); }
   std::string_view Bytes(size_t i) const {
     const Part& p = parts_[i];
-    return p.in_heads ? std::string_view(heads_).substr(p.begin, p.end - p.begin) : p.piece.bytes;
+    return p.in_heads ? Heads().substr(p.begin, p.end - p.begin) : p.piece.bytes;
   }
 
-  // Moves every part from byte `sent` on to `queue`, with owners.
-  void MoveRest(size_t sent, std::deque<Piece>* queue) {
-    std::shared_ptr<const std::string> heads;
-    for (size_t i = 0; i < parts_.size(); i++) {
-      Part& p = parts_[i];
-      const size_t size = p.in_heads ? p.end - p.begin : p.piece.bytes.size();
-      if (sent >= size) {
-        sent -= size;
-        continue;
-      }
-      Piece piece;
-      if (p.in_heads) {
-        if (!heads) heads = std::make_shared<const std::string>(std::move(heads_));
-        piece = Piece{heads, std::string_view(*heads).substr(p.begin, size)};
-      } else {
-        piece = std::move(p.piece);
-      }
-      piece.bytes.remove_prefix(sent);
-      sent = 0;
-      queue->push_back(std::move(piece));
-    }
+  // Part i with an owner of its bytes, for the reply queue: the heads move
+  // into one shared string the first time a head part is kept.
+  net::QueuedBytes Keep(size_t i) {
+    Part& p = parts_[i];
+    if (!p.in_heads) return std::move(p.piece);
+    if (!kept_heads_) kept_heads_ = std::make_shared<const std::string>(std::move(heads_));
+    return {kept_heads_, std::string_view(*kept_heads_).substr(p.begin, p.end - p.begin)};
   }
 
   // Empties it, keeping the capacity for the next batch.
   void Clear() {
+    kept_heads_.reset();
     heads_.clear();
     parts_.clear();
     bytes_ = 0;
@@ -134,10 +104,13 @@ class Outgoing {
  private:
   struct Part {
     bool in_heads;
-    size_t begin, end;  // in heads_, when in_heads
-    Piece piece;        // otherwise
+    size_t begin, end;       // in heads_, when in_heads
+    net::QueuedBytes piece;  // otherwise
   };
+  std::string_view Heads() const { return kept_heads_ ? *kept_heads_ : std::string_view(heads_); }
+
   std::string heads_;
+  std::shared_ptr<const std::string> kept_heads_;  // heads_, once moved out by Keep
   std::vector<Part> parts_;
   size_t bytes_ = 0;
   size_t replies_ = 0;
@@ -151,7 +124,9 @@ class Session : public std::enable_shared_from_this<Session> {
         ctx_(ctx),
         peer_(std::move(peer)),
         wake_(socket_.get_executor()),
-        poll_(ctx.limits.busy_poll) {
+        poll_(ctx.limits.busy_poll),
+        replies_(
+            socket_, [this] { WakeReader(); }, "nbd: " + peer_) {
     wake_.expires_at(asio::steady_timer::time_point::max());
   }
 
@@ -199,13 +174,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void EncodeError(const RequestHeader& h, uint32_t error, std::string_view what,
                    Outgoing* out) const;
   // Sends `out` now if the socket takes it and nothing is queued before
-  // it; else the rest goes to the queue for WriteLoop. Empties `out`.
+  // it; else the rest goes to the reply queue. Empties `out`.
   void Send(Outgoing* out);
-  asio::awaitable<void> WriteLoop();
-  // Makes the reader's pending read fail, so that it ends and closes the
-  // socket on its thread (asio sockets are not thread-safe; shutdown(2) is).
-  // REQUIRES: write_mu_ held.
-  void BreakLocked();
   void WakeReader();
   Status ReleaseInode();
   ErrorContext ErrorCtx(const RequestHeader& h) const {
@@ -234,13 +204,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<uint32_t> inflight_{0};
   std::atomic<uint64_t> inflight_bytes_{0};
   std::atomic<bool> reader_waiting_{false};
-  std::atomic<bool> closed_{false};  // the socket failed or is closing: drop replies
 
-  // Write side.
-  std::mutex write_mu_;
-  std::deque<Piece> queue_;  // unsent reply bytes, in order; guarded by write_mu_
-  bool writing_ = false;     // WriteLoop owns the queue; guarded by write_mu_
-  std::atomic<uint64_t> queued_bytes_{0};
+  // Write side; closed once the socket failed or is closing (replies dropped).
+  net::ReplyQueue replies_;
 };
 
 asio::awaitable<bool> Session::Fill(size_t n) {
@@ -327,13 +293,12 @@ bool Session::Reached(Until until) {
   switch (until) {
     case Until::kUncongested: {
       const NbdLimits& l = ctx_.limits;
-      return closed_ || (inflight_ < l.max_inflight_requests &&
-                         inflight_bytes_ + queued_bytes_ < l.max_inflight_bytes);
+      return replies_.closed() ||
+             (inflight_ < l.max_inflight_requests &&
+              inflight_bytes_ + replies_.queued_bytes() < l.max_inflight_bytes);
     }
-    case Until::kDrained: {
-      std::lock_guard lock(write_mu_);
-      return closed_ || (inflight_ == 0 && !writing_);
-    }
+    case Until::kDrained:
+      return replies_.closed() || (inflight_ == 0 && !replies_.writing());
     case Until::kWorkersDone:
       return inflight_ == 0;
   }
@@ -354,11 +319,6 @@ asio::awaitable<void> Session::Pause(Until until) {
 void Session::WakeReader() {
   if (!reader_waiting_) return;
   asio::post(wake_.get_executor(), [self = shared_from_this()] { self->wake_.cancel(); });
-}
-
-void Session::BreakLocked() {
-  if (closed_.exchange(true)) return;
-  ::shutdown(socket_.native_handle(), SHUT_RDWR);
 }
 
 void Session::Encode(const RequestHeader& h, CommandResult r, Outgoing* out) const {
@@ -394,71 +354,10 @@ void Session::EncodeError(const RequestHeader& h, uint32_t error, std::string_vi
 
 void Session::Send(Outgoing* out) {
   if (out->empty()) return;
-  std::unique_lock lock(write_mu_);
-  if (closed_) {
-    out->Clear();
-    return;
-  }
-  size_t sent = 0;
-  if (!writing_) {
-    auto part = [out](size_t i) { return out->Bytes(i); };
-    if (!net::SendWithoutBlocking(socket_.native_handle(), out->parts(), part, &sent)) {
-      spdlog::info("nbd: {}: write failed: {}", peer_, std::strerror(errno));
-      BreakLocked();
-      out->Clear();
-      return;
-    }
-    if (sent == out->bytes()) {
-      out->Clear();
-      return;
-    }
-  }
-  // The socket is full (or a writer is running): the rest waits behind
-  // whatever is queued, so replies never interleave.
-  queued_bytes_ += out->bytes() - sent;
-  out->MoveRest(sent, &queue_);
+  replies_.Send(
+      out->parts(), [out](size_t i) { return out->Bytes(i); },
+      [out](size_t i) { return out->Keep(i); }, [this] { return shared_from_this(); });
   out->Clear();
-  if (writing_) return;
-  writing_ = true;
-  lock.unlock();
-  asio::co_spawn(
-      socket_.get_executor(), [self = shared_from_this()] { return self->WriteLoop(); },
-      asio::detached);
-}
-
-asio::awaitable<void> Session::WriteLoop() {
-  std::vector<Piece> batch;
-  std::vector<asio::const_buffer> buffers;
-  for (;;) {
-    batch.clear();
-    buffers.clear();
-    {
-      std::lock_guard lock(write_mu_);
-      if (closed_ || queue_.empty()) {
-        writing_ = false;
-        queue_.clear();
-        queued_bytes_ = 0;
-        break;
-      }
-      while (!queue_.empty() && batch.size() < kMaxGather) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    size_t bytes = 0;
-    for (const Piece& p : batch) {
-      buffers.push_back(asio::buffer(p.bytes.data(), p.bytes.size()));
-      bytes += p.bytes.size();
-    }
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, kUseTuple);
-    queued_bytes_ -= bytes;
-    if (ec) {
-      std::lock_guard lock(write_mu_);
-      if (!closed_) spdlog::info("nbd: {}: write failed: {}", peer_, ec.message());
-      BreakLocked();
-    }
-  }
-  WakeReader();
 }
 
 void Session::Dispatch(const RequestHeader& h, std::string payload, uint64_t cost) {
@@ -492,7 +391,7 @@ asio::awaitable<void> Session::Run() {
   bool eof = false;
   for (;;) {
     if (!co_await ReadExact(raw.data(), raw.size())) {
-      eof = !closed_;
+      eof = !replies_.closed();
       break;
     }
     RequestHeader h;
@@ -507,7 +406,7 @@ asio::awaitable<void> Session::Run() {
       break;
     }
     if (!Reached(Until::kUncongested)) co_await Pause(Until::kUncongested);
-    if (closed_) break;
+    if (replies_.closed()) break;
     if (check.action == Action::kReplyError) {
       spdlog::info("nbd: {}: {} (cookie {}): {}", peer_, CommandName(h.type), h.cookie,
                    check.reason);
@@ -541,13 +440,7 @@ asio::awaitable<void> Session::Run() {
   FlushBatch();
   // NBD_CMD_DISC (and EOF): "handle all outstanding requests", then close.
   if (graceful || eof) co_await Pause(Until::kDrained);
-  {
-    std::lock_guard lock(write_mu_);  // no send may be using the descriptor
-    closed_ = true;
-    boost::system::error_code ec;
-    socket_.shutdown(asio::socket_base::shutdown_both, ec);
-    socket_.close(ec);
-  }
+  replies_.CloseSocket();
   // Workers still running use the inode: it is released after them.
   co_await Pause(Until::kWorkersDone);
   auto release = [self = shared_from_this()] { return self->ReleaseInode(); };

@@ -2,14 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <deque>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -21,10 +17,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "net/io_pool.h"
-#include "net/send_now.h"
+#include "net/reply_queue.h"
 #include "nfs/dispatcher.h"
 
 namespace zerofs::nfs {
@@ -69,8 +64,12 @@ ConnectionInfo DescribeConnection(const net::Socket& socket) {
 // One client connection. The read side (ReadLoop, `wake`) and the async
 // writer run on the single thread of the connection's io_context (`io`);
 // replies are sent from whichever thread produced them (see SendReply).
-struct Connection {
-  Connection(net::Socket s) : socket(std::move(s)), io(socket.get_executor()), wake(io) {
+struct Connection : std::enable_shared_from_this<Connection> {
+  Connection(net::Socket s)
+      : socket(std::move(s)),
+        io(socket.get_executor()),
+        wake(io),
+        replies(socket, [this] { WakeReader(); }) {
     wake.expires_at(asio::steady_timer::time_point::max());
   }
 
@@ -84,118 +83,31 @@ struct Connection {
   std::atomic<size_t> in_flight_bytes{0};
   // The reader is paused (back-pressure or draining); completions wake it.
   std::atomic<bool> reader_waiting{false};
-  std::atomic<bool> closed{false};
 
-  // Write side. Replies are sent straight from the producing thread with a
-  // non-blocking send; only when the socket is full does the rest wait in
-  // `queue` for an async writer on the io thread.
-  std::mutex write_mu;
-  std::deque<SharedBytes> queue;  // guarded by write_mu
-  size_t front_sent = 0;          // bytes of queue.front() already sent; guarded
-  bool writing = false;           // an async writer owns the queue; guarded
-  std::atomic<size_t> queued_bytes{0};
-
-  // Any thread: makes the reader's pending read fail so that ReadLoop ends
-  // and closes the socket on the io thread (asio sockets are not thread-safe,
-  // but shutdown(2) on the descriptor is). Caller holds write_mu.
-  void BreakLocked() {
-    if (closed.exchange(true)) return;
-    ::shutdown(socket.native_handle(), SHUT_RDWR);
-  }
+  // Replies are sent straight from the producing thread; only when the
+  // socket is full does the rest wait for a writer on the io thread.
+  net::ReplyQueue replies;
 
   // Wakes the paused reader; any thread.
-  void WakeReader(const std::shared_ptr<Connection>& self) {
+  void WakeReader() {
     if (!reader_waiting.load()) return;
-    asio::post(io, [self] { self->wake.cancel(); });
+    asio::post(io, [self = shared_from_this()] { self->wake.cancel(); });
   }
 };
 
 // Sends `reply` now if nothing is queued before it, else queues it. Any
 // thread.
-void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply);
-
-// Pieces gathered into one write at most (Linux allows 1024 iovecs; a
-// 1 MiB READ reply is about 35 pieces).
-constexpr size_t kMaxGather = 256;
-
-// Drains the queue with async writes; runs on the connection's io thread.
-asio::awaitable<void> WriteLoop(std::shared_ptr<Connection> conn) {
-  std::vector<SharedBytes> batch;
-  std::vector<asio::const_buffer> buffers;
-  for (;;) {
-    batch.clear();
-    buffers.clear();
-    size_t skip = 0;
-    {
-      std::lock_guard lock(conn->write_mu);
-      if (conn->closed || conn->queue.empty()) {
-        conn->writing = false;
-        conn->queued_bytes = 0;
-        conn->queue.clear();
-        break;
-      }
-      skip = conn->front_sent;
-      conn->front_sent = 0;
-      while (!conn->queue.empty() && batch.size() < kMaxGather) {
-        batch.push_back(std::move(conn->queue.front()));
-        conn->queue.pop_front();
-      }
-    }
-    size_t bytes = 0;
-    for (const auto& b : batch) {
-      buffers.push_back(asio::buffer(b.bytes.data(), b.bytes.size()) +
-                        (buffers.empty() ? skip : 0));
-      bytes += b.bytes.size();
-    }
-    auto [ec, n] = co_await asio::async_write(conn->socket, buffers, kUseTuple);
-    conn->queued_bytes -= bytes;
-    if (ec) {
-      std::lock_guard lock(conn->write_mu);
-      conn->BreakLocked();
-    }
-  }
-  conn->WakeReader(conn);
-}
-
 void SendReply(const std::shared_ptr<Connection>& conn, Dispatcher::Reply reply) {
   // The head, then the tail's pieces (READ data, shared with the cache).
-  const size_t parts = 1 + reply.tail.pieces.size();
   auto part = [&](size_t i) -> std::string_view {
     return i == 0 ? std::string_view(reply.head) : reply.tail.pieces[i - 1].bytes;
   };
-  const size_t total = reply.head.size() + reply.tail.size;
-  std::unique_lock lock(conn->write_mu);
-  if (conn->closed) return;
-  size_t sent = 0;
-  if (!conn->writing) {
-    if (!net::SendWithoutBlocking(conn->socket.native_handle(), parts, part, &sent)) {
-      conn->BreakLocked();
-      return;
-    }
-    if (sent == total) return;
-  }
-  // The unsent rest goes to the queue, behind whatever is already there;
-  // the pieces keep their owners (the head moves into one of its own).
-  for (size_t i = 0; i < parts; i++) {
-    std::string_view p = part(i);
-    if (sent >= p.size()) {
-      sent -= p.size();
-      continue;
-    }
-    if (conn->queue.empty()) conn->front_sent = sent;
-    sent = 0;
-    conn->queued_bytes += p.size();  // whole pieces, as WriteLoop counts them
-    if (i == 0) {
-      auto head = std::make_shared<const std::string>(std::move(reply.head));
-      conn->queue.push_back({head, std::string_view(*head)});
-    } else {
-      conn->queue.push_back(std::move(reply.tail.pieces[i - 1]));
-    }
-  }
-  if (conn->writing) return;  // the active writer sends it
-  conn->writing = true;
-  lock.unlock();
-  asio::co_spawn(conn->io, WriteLoop(conn), asio::detached);
+  auto keep = [&](size_t i) -> net::QueuedBytes {
+    if (i > 0) return {std::move(reply.tail.pieces[i - 1].owner), reply.tail.pieces[i - 1].bytes};
+    auto head = std::make_shared<const std::string>(std::move(reply.head));
+    return {head, *head};
+  };
+  conn->replies.Send(1 + reply.tail.pieces.size(), part, keep, [&] { return conn; });
 }
 
 class NfsServer : public ProtocolServer {
@@ -248,21 +160,18 @@ class NfsServer : public ProtocolServer {
 
   bool Congested(const Connection& conn) const {
     return conn.in_flight >= options_.max_calls_in_flight ||
-           conn.in_flight_bytes + conn.queued_bytes >= options_.max_bytes_in_flight;
+           conn.in_flight_bytes + conn.replies.queued_bytes() >= options_.max_bytes_in_flight;
   }
 
   // Whether an orderly close must still wait (answers in flight or queued).
-  static bool Draining(Connection& conn) {
-    std::lock_guard lock(conn.write_mu);
-    return conn.in_flight > 0 || conn.writing;
-  }
+  static bool Draining(Connection& conn) { return conn.in_flight > 0 || conn.replies.writing(); }
 
   // Pauses the reader until Congested() (or, with `drain`, Draining()) is
   // false or the connection closed. Completions on other threads wake it
   // (Connection::WakeReader); the flag is published before the re-check so
   // that no wakeup is lost.
   asio::awaitable<void> Pause(Connection* conn, bool drain) {
-    while (!conn->closed) {
+    while (!conn->replies.closed()) {
       conn->reader_waiting = true;
       if (!(drain ? Draining(*conn) : Congested(*conn))) break;
       co_await conn->wake.async_wait(kUseTuple);
@@ -276,7 +185,7 @@ class NfsServer : public ProtocolServer {
     std::string buf(kReadChunk, '\0');
     std::vector<std::string> records;
     bool orderly = false;  // the client closed; answer what is in flight
-    while (!conn->closed) {
+    while (!conn->replies.closed()) {
       auto [ec, n] = co_await conn->socket.async_read_some(asio::buffer(buf), kUseTuple);
       if (ec) {
         orderly = ec == asio::error::eof;
@@ -291,7 +200,7 @@ class NfsServer : public ProtocolServer {
       for (size_t i = 0; i < records.size(); i++) {
         std::string& record = records[i];
         if (Congested(*conn)) co_await Pause(conn.get(), false);
-        if (conn->closed) break;
+        if (conn->replies.closed()) break;
         using enum Dispatcher::Placement;
         Dispatcher::Placement place = Dispatcher::Place(record);
         // Idle: no call of this connection in flight and none read after it.
@@ -306,16 +215,12 @@ class NfsServer : public ProtocolServer {
           Finish(conn, r);
           conn->in_flight_bytes -= r.size();
           conn->in_flight--;
-          conn->WakeReader(conn);
+          conn->WakeReader();
         });
       }
     }
     if (orderly) co_await Pause(conn.get(), true);
-    std::lock_guard lock(conn->write_mu);  // no send may be using the descriptor
-    conn->closed = true;
-    boost::system::error_code ec;
-    conn->socket.shutdown(asio::socket_base::shutdown_both, ec);
-    conn->socket.close(ec);
+    conn->replies.CloseSocket();
   }
 
   // Runs one call and sends its reply. False only with `cached_only`, when
@@ -330,11 +235,9 @@ class NfsServer : public ProtocolServer {
         break;
       case Dispatcher::Outcome::kIgnore:
         break;
-      case Dispatcher::Outcome::kClose: {
-        std::lock_guard lock(conn->write_mu);
-        conn->BreakLocked();
+      case Dispatcher::Outcome::kClose:
+        conn->replies.Break();
         break;
-      }
       case Dispatcher::Outcome::kWouldBlock:
         return false;
     }

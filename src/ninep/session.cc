@@ -1,8 +1,6 @@
 #include "ninep/session.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -11,13 +9,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
 
 #include "base/coding.h"
 #include "net/run_blocking.h"
-#include "net/send_now.h"
 #include "ninep/errors.h"
 #include "ninep/placement.h"
 #include "ninep/server.h"
@@ -30,8 +26,6 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // Input buffer: one read brings every request the client has pipelined.
 // Frames larger than this are read straight into their own string.
 constexpr size_t kReadChunk = 256 * 1024;
-// Buffers per async write (what one writev takes).
-constexpr size_t kMaxWriteBuffers = 64;
 
 // "9P2000.L", or "9P2000.L.<anything>" (version(5) lets a server answer a
 // prefix it understands).
@@ -51,7 +45,8 @@ Session::Session(net::Socket socket, ServerShared* shared)
       shared_(shared),
       id_(shared->next_session.fetch_add(1)),
       msize_(shared->max_msize),
-      wake_(io_) {
+      wake_(io_),
+      replies_(socket_, [this] { WakeReader(); }) {
   wake_.expires_at(asio::steady_timer::time_point::max());
 }
 
@@ -103,14 +98,7 @@ asio::awaitable<void> Session::Run() {
     if (ec) break;
     end += n;
   }
-  {
-    // Under mu_: no worker may be sending on the descriptor when it closes.
-    std::lock_guard lock(mu_);
-    closed_ = true;
-    boost::system::error_code ignored;
-    socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
+  { replies_.CloseSocket(); }
   co_await Reset();
 }
 
@@ -223,8 +211,8 @@ void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, ui
   std::lock_guard lock(mu_);
   auto it = inflight_.find(tag);
   if (it != inflight_.end() && it->second == req) inflight_.erase(it);
-  SendLocked(std::move(reply));
-  for (uint16_t flush_tag : req->flush_tags) SendLocked(Encoded(flush_tag, Rflush{}));
+  Send(std::move(reply));
+  for (uint16_t flush_tag : req->flush_tags) Send(Encoded(flush_tag, Rflush{}));
 }
 
 asio::awaitable<void> Session::Reset() {
@@ -294,95 +282,29 @@ void Session::HandleFlush(const Header& h, std::string_view frame) {
     }
     inflight_.erase(it);  // cancelled before it started: no reply at all
   }
-  SendLocked(Encoded(h.tag, Rflush{}));
+  Send(Encoded(h.tag, Rflush{}));
 }
 
 void Session::Send(EncodedReply reply) {
-  std::lock_guard lock(mu_);
-  SendLocked(std::move(reply));
-}
-
-void Session::SendLocked(EncodedReply reply) {
-  if (closed_) return;
   std::string* parts[2] = {&reply.head, &reply.tail};
-  const size_t total = reply.size();
-  size_t sent = 0;
-  if (!writing_) {
-    auto part = [&](size_t i) { return std::string_view(*parts[i]); };
-    if (!net::SendWithoutBlocking(socket_.native_handle(), 2, part, &sent)) {
-      BreakLocked();
-      return;
-    }
-    if (sent == total) return;
-  }
-  // The unsent rest waits in out_, behind whatever is already there.
-  for (std::string* p : parts) {
-    if (sent >= p->size()) {
-      sent -= p->size();
-      continue;
-    }
-    if (out_.empty()) front_sent_ = sent;
-    sent = 0;
-    queued_bytes_ += p->size();
-    out_.push_back(std::move(*p));
-  }
-  if (writing_) return;  // the active writer sends it
-  writing_ = true;
-  // co_spawn posts: the writer starts after mu_ is released.
-  asio::co_spawn(
-      io_, [self = shared_from_this()] { return self->WriteLoop(); }, asio::detached);
-}
-
-asio::awaitable<void> Session::WriteLoop() {
-  std::vector<std::string> batch;
-  std::vector<asio::const_buffer> buffers;
-  for (;;) {
-    batch.clear();
-    buffers.clear();
-    size_t skip = 0;
-    {
-      std::lock_guard lock(mu_);
-      if (closed_ || out_.empty()) {
-        writing_ = false;
-        out_.clear();
-        queued_bytes_ = 0;
-        break;
-      }
-      skip = front_sent_;
-      front_sent_ = 0;
-      while (!out_.empty() && batch.size() < kMaxWriteBuffers) {
-        batch.push_back(std::move(out_.front()));
-        out_.pop_front();
-      }
-    }
-    size_t bytes = 0;
-    for (const auto& b : batch) {
-      buffers.push_back(asio::buffer(b) + (buffers.empty() ? skip : 0));
-      bytes += b.size();
-    }
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, kUseTuple);
-    queued_bytes_ -= bytes;
-    if (ec) {
-      std::lock_guard lock(mu_);
-      BreakLocked();
-    }
-  }
-  WakeReader();
-}
-
-void Session::BreakLocked() {
-  if (closed_.exchange(true)) return;
-  ::shutdown(socket_.native_handle(), SHUT_RDWR);
+  replies_.Send(
+      2, [&](size_t i) { return std::string_view(*parts[i]); },
+      [&](size_t i) {
+        auto kept = std::make_shared<const std::string>(std::move(*parts[i]));
+        return net::QueuedBytes{kept, *kept};
+      },
+      [this] { return shared_from_this(); });
 }
 
 bool Session::Congested() const {
-  return in_flight_ >= kMaxInFlight || in_flight_bytes_ + queued_bytes_ >= kMaxBytesInFlight;
+  return in_flight_ >= kMaxInFlight ||
+         in_flight_bytes_ + replies_.queued_bytes() >= kMaxBytesInFlight;
 }
 
 // Completions on other threads wake the reader (WakeReader); the flag is
 // published before the re-check so that no wakeup is lost.
 asio::awaitable<void> Session::Pause() {
-  while (!closed_) {
+  while (!replies_.closed()) {
     reader_waiting_ = true;
     if (!Congested()) break;
     co_await wake_.async_wait(kUseTuple);

@@ -5,8 +5,8 @@
 // socket is full, the async writer; nothing there needs a strand. Each
 // request runs where placement.h says: cheap ones on that thread, in the
 // reader, and the rest on a worker of the server's pool. Whoever finishes a
-// request sends its reply at once (Send: a non-blocking sendmsg under mu_;
-// what does not fit is queued for the async writer), so a worker's request
+// request sends its reply at once (Send: net::ReplyQueue, a non-blocking
+// sendmsg; what does not fit is queued for the async writer), so a worker's request
 // costs one thread hand-off, an inline one none.
 //
 // Request lifecycle: a request for a worker is registered in inflight_ as
@@ -39,7 +39,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +48,7 @@
 
 #include "fs/filesystem.h"
 #include "net/listener.h"
+#include "net/reply_queue.h"
 #include "ninep/codec.h"
 #include "ninep/fid_table.h"
 #include "ninep/handlers.h"
@@ -110,14 +110,9 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> Reset();
 
   // Sends `reply` now if nothing is queued before it, else queues it; drops
-  // it once the connection is closed. REQUIRES: mu_ held. Any thread.
-  void SendLocked(EncodedReply reply);
+  // it once the connection is closed. Any thread; callers that must order
+  // a reply with inflight_ (Rflush after the reply) hold mu_.
   void Send(EncodedReply reply);
-  // Drains out_ with async writes, on the io thread.
-  asio::awaitable<void> WriteLoop();
-  // Any thread: makes the reader's pending read fail so that Run ends and
-  // closes the socket on the io thread. REQUIRES: mu_ held.
-  void BreakLocked();
 
   bool Congested() const;
   asio::awaitable<void> Pause();
@@ -137,15 +132,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::atomic<size_t> in_flight_{0};        // requests posted to workers, not yet done
   std::atomic<size_t> in_flight_bytes_{0};  // and their frame bytes
-  std::atomic<size_t> queued_bytes_{0};     // reply bytes waiting in out_
   std::atomic<bool> reader_waiting_{false};
 
   std::mutex mu_;
   std::unordered_map<uint16_t, std::shared_ptr<InFlight>> inflight_;  // guarded by mu_
-  std::deque<std::string> out_;      // guarded by mu_: unsent reply bytes, in order
-  size_t front_sent_ = 0;            // guarded by mu_: bytes of out_.front() already sent
-  bool writing_ = false;             // guarded by mu_: WriteLoop owns out_
-  std::atomic<bool> closed_{false};  // set under mu_: nothing more is sent
+
+  net::ReplyQueue replies_;  // after socket_: it refers to it
 };
 
 // Runs a Session for `socket` on the socket's executor (detached).
