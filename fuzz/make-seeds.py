@@ -198,6 +198,8 @@ def ninep_seeds():
         "Rsetattrplus": (153, attr),
         "Trenameat2": (154, l32(0) + s9(b"a") + l32(0) + s9(b"b") + l32(2)),
         "Rrenameat2": (155, b""),
+        "Tunlinkatplus": (156, l32(0) + s9(b"d") + l32(0x200)),
+        "Runlinkatplus": (157, attr),
     }
     for i, (name, (t, body)) in enumerate(msgs.items()):
         write("ninep_fuzz", name, frame(t, i + 1, body))

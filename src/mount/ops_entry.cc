@@ -362,17 +362,32 @@ void Remove(fuse_req_t req, fuse_ino_t parent, const char* name, uint32_t flags)
   // The removed file's link count and ctime change (other names, open
   // descriptors), and the directory's size, times and link count.
   auto removed = m.nodes.NodeAt(JoinPath(*dir, child));
+  // A zerofs server answers with the directory's attributes after the
+  // removal, which the kernel asks for next.
+  std::optional<ninep::Rgetattr> dir_after;
+  AttrCache::Ticket sent;
   Status s = m.conn.Run([&](const Link& link) -> Status {
     Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef dir_fid, m.remote.NodeFid(link, uid, parent));
     uint32_t dfid = dir_fid->fid();
+    sent = m.attrs.Begin();
+    auto plus = c.UnlinkatPlus(dfid, child, flags);
+    if (plus.ok()) {
+      dir_after = std::move(*plus);
+      return OkStatus();
+    }
+    if (plus.error().sys_errno() != EOPNOTSUPP) return plus.error();
     Status st = c.Unlinkat(dfid, child, flags);
     if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
     // Servers without Tunlinkat (diod): Tremove of the walked file.
     ZFS_ASSIGN_OR_RETURN(uint32_t fid, c.WalkNew(dfid, {child}));
     return c.Remove(fid);
   });
-  m.attrs.Drop(parent);
+  if (dir_after) {
+    m.attrs.PutChanged(parent, *dir_after, sent);
+  } else {
+    m.attrs.Drop(parent);
+  }
   if (removed) m.attrs.Drop(removed->node);
   if (s.ok()) {
     m.nodes.Unlinked(JoinPath(*dir, child));

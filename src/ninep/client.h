@@ -115,6 +115,10 @@ class Client {
   Status Renameat2(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
                    std::string_view newname, uint32_t flags);
   Status Unlinkat(uint32_t dirfid, std::string_view name, uint32_t flags);
+  // Tunlinkat answered with the directory's attributes after it, as Getattr
+  // with kGetattrBasic would give them (a zerofs extension: EOPNOTSUPP
+  // unless the server granted 9P2000.L.zerofs and knows it).
+  Result<Rgetattr> UnlinkatPlus(uint32_t dirfid, std::string_view name, uint32_t flags);
   Status Fsync(uint32_t fid, bool datasync = false);
   Result<Rstatfs> Statfs(uint32_t fid);
   // kLockSuccess or kLockBlocked.
@@ -195,11 +199,12 @@ class Client {
   const int fd_;
   uint32_t msize_;
   bool zerofs_ = false;  // 9P2000.L.zerofs granted
-  // A zerofs server older than Treaddirplus / Tsetattrplus / Trenameat2
-  // answered EOPNOTSUPP: not sent again on this connection.
+  // A zerofs server older than one of the extensions answered EOPNOTSUPP: not sent again on this
+  // connection.
   std::atomic<bool> lacks_readdirplus_{false};
   std::atomic<bool> lacks_setattrplus_{false};
   std::atomic<bool> lacks_renameat2_{false};
+  std::atomic<bool> lacks_unlinkatplus_{false};
   std::mutex write_mu_;  // one frame at a time on the socket
 
   // Input not yet dispatched, rbuf_[rbegin_, rend_): only the reader (the

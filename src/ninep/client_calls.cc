@@ -193,6 +193,14 @@ Status Client::Unlinkat(uint32_t dirfid, std::string_view name, uint32_t flags) 
   return OkStatus();
 }
 
+Result<Rgetattr> Client::UnlinkatPlus(uint32_t dirfid, std::string_view name, uint32_t flags) {
+  ZFS_RETURN_IF_ERROR(CheckName(name));
+  ZFS_ASSIGN_OR_RETURN(Runlinkatplus r, ExpectExtension<Runlinkatplus>(
+                                            &lacks_unlinkatplus_,
+                                            Tunlinkatplus{{dirfid, std::string(name), flags}}));
+  return std::move(r.dir_attr);
+}
+
 Status Client::Fsync(uint32_t fid, bool datasync) {
   ZFS_RETURN_IF_ERROR(Expect<Rfsync>(Tfsync{fid, datasync ? 1u : 0u}));
   return OkStatus();

@@ -61,6 +61,7 @@ struct Writer {
     PutLE32(out, o.v);
   }
   void One(const Tsetattr& m) { Fields(*this, m); }
+  void One(const Tunlinkat& m) { Fields(*this, m); }
   void One(const Rgetattr& m) { Fields(*this, m); }
 };
 
@@ -135,6 +136,7 @@ struct Reader {
     if (d.remaining() > 0) d.GetLE32(&o.v);
   }
   void One(Tsetattr& m) { Fields(*this, m); }
+  void One(Tunlinkat& m) { Fields(*this, m); }
   void One(Rgetattr& m) { Fields(*this, m); }
 
   bool too_many = false;

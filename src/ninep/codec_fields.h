@@ -8,7 +8,8 @@
 //   Names / Qids    n[2] then n elements, n <= kMaxWalkElements
 //   Blob32          count[4] data[count]
 //   OptionalU32     a trailing u32 that old peers may omit
-//   Tsetattr, Rgetattr  that message's body, inline (the zerofs extensions)
+//   Tsetattr, Tunlinkat, Rgetattr  that message's body, inline (the zerofs
+//                       extensions)
 // Internal to the codec; include only from codec*.cc.
 #pragma once
 
@@ -78,6 +79,7 @@ ZFS_FIELDS(Tmkdir, m.dfid, m.name, m.mode, m.gid)
 ZFS_FIELDS(Trenameat, m.olddirfid, m.oldname, m.newdirfid, m.newname)
 ZFS_FIELDS(Trenameat2, m.olddirfid, m.oldname, m.newdirfid, m.newname, m.flags)
 ZFS_FIELDS(Tunlinkat, m.dirfid, m.name, m.flags)
+ZFS_FIELDS(Tunlinkatplus, m.unlink)
 
 ZFS_FIELDS(Rlerror, m.ecode)
 ZFS_FIELDS(Rversion, m.msize, m.version)
@@ -100,6 +102,7 @@ ZFS_FIELDS(Rxattrwalk, m.size)
 ZFS_FIELDS(Rreaddir, Blob32{m.data})
 ZFS_FIELDS(Rreaddirplus, Blob32{m.data})
 ZFS_FIELDS(Rsetattrplus, m.attr)
+ZFS_FIELDS(Runlinkatplus, m.dir_attr)
 ZFS_FIELDS(Rlock, m.status)
 ZFS_FIELDS(Rgetlock, m.type, m.start, m.length, m.proc_id, m.client_id)
 ZFS_FIELDS(Rmkdir, m.qid)

@@ -46,6 +46,7 @@ std::vector<TMessage> AllRequests() {
       Treaddirplus{3, 2, 8192},
       Tsetattrplus{{3, kSetattrMode | kSetattrMtime, 0600, 1, 2, 4096, 10, 11, 12, 13}},
       Trenameat2{1, "old", 2, "new", kRenameExchange},
+      Tunlinkatplus{{1, "gone", kAtRemoveDir}},
   };
 }
 
@@ -107,6 +108,7 @@ std::vector<RMessage> AllResponses() {
       Rreaddirplus{plus},
       Rsetattrplus{Rgetattr{kGetattrBasic, kQid, 0100600, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
       Rrenameat2{},
+      Runlinkatplus{Rgetattr{kGetattrBasic, kQid, 040755, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
   };
 }
 

@@ -103,6 +103,7 @@ HandlerResult Handle(RequestContext& c, const Trename& m);
 HandlerResult Handle(RequestContext& c, const Trenameat& m);
 HandlerResult Handle(RequestContext& c, const Trenameat2& m);
 HandlerResult Handle(RequestContext& c, const Tunlinkat& m);
+HandlerResult Handle(RequestContext& c, const Tunlinkatplus& m);
 // msg_attr.cc
 HandlerResult Handle(RequestContext& c, const Tgetattr& m);
 HandlerResult Handle(RequestContext& c, const Tsetattr& m);

@@ -214,12 +214,17 @@ struct Tunlinkat {
   uint32_t flags = 0;
   ZFS_9P_MSG(Tunlinkat);
 };
+// zerofs extension: a Tunlinkat answered with the directory's attributes.
+struct Tunlinkatplus {
+  Tunlinkat unlink;
+  ZFS_9P_MSG(Tunlinkatplus);
+};
 
 using TMessage =
     std::variant<Tversion, Tauth, Tattach, Tflush, Twalk, Tread, Twrite, Tclunk, Tremove, Tstatfs,
                  Tlopen, Tlcreate, Tsymlink, Tmknod, Trename, Treadlink, Tgetattr, Tsetattr,
                  Txattrwalk, Txattrcreate, Treaddir, Tfsync, Tlock, Tgetlock, Tlink, Tmkdir,
-                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus, Trenameat2>;
+                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus, Trenameat2, Tunlinkatplus>;
 
 // ---- R-messages ----------------------------------------------------------------
 
@@ -307,6 +312,12 @@ struct Rsetattrplus {
   Rgetattr attr;
   ZFS_9P_MSG(Rsetattrplus);
 };
+// The directory's attributes after a Tunlinkatplus, as Tgetattr with
+// kGetattrBasic.
+struct Runlinkatplus {
+  Rgetattr dir_attr;
+  ZFS_9P_MSG(Runlinkatplus);
+};
 struct Rlock {
   uint8_t status = 0;
   ZFS_9P_MSG(Rlock);
@@ -337,11 +348,11 @@ using Rrenameat = Empty<MsgType::kRrenameat>;
 using Runlinkat = Empty<MsgType::kRunlinkat>;
 using Rrenameat2 = Empty<MsgType::kRrenameat2>;
 
-using RMessage =
-    std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite, Rclunk, Rremove,
-                 Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename, Rreadlink, Rgetattr,
-                 Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir, Rfsync, Rlock, Rgetlock, Rlink,
-                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus, Rsetattrplus, Rrenameat2>;
+using RMessage = std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite,
+                              Rclunk, Rremove, Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename,
+                              Rreadlink, Rgetattr, Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir,
+                              Rfsync, Rlock, Rgetlock, Rlink, Rmkdir, Rrenameat, Runlinkat,
+                              Rreaddirplus, Rsetattrplus, Rrenameat2, Runlinkatplus>;
 
 // A directory entry inside Rreaddir::data.
 struct Dirent {

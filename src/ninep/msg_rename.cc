@@ -1,5 +1,5 @@
-// Trename (by fid), Trenameat, Trenameat2 and Tunlinkat (by directory fid
-// and name).
+// Trename (by fid), Trenameat, Trenameat2, Tunlinkat and Tunlinkatplus
+// (by directory fid and name).
 #include <cerrno>
 
 #include "ninep/handlers.h"
@@ -42,7 +42,10 @@ HandlerResult Handle(RequestContext& c, const Trenameat2& m) {
   return Rrenameat2{};
 }
 
-HandlerResult Handle(RequestContext& c, const Tunlinkat& m) {
+namespace {
+
+// Tunlinkat's work; returns the directory's inode.
+Result<fs::InodeId> UnlinkAt(RequestContext& c, const Tunlinkat& m) {
   if (m.flags & ~kAtRemoveDir) return Error::Posix(EINVAL, "Tunlinkat: unknown flags");
   ZFS_ASSIGN_OR_RETURN(auto dir, c.fids->Get(m.dirfid));
   if (m.flags & kAtRemoveDir) {
@@ -50,7 +53,20 @@ HandlerResult Handle(RequestContext& c, const Tunlinkat& m) {
   } else {
     ZFS_RETURN_IF_ERROR(c.fs->Unlink(dir->cred, dir->ino, m.name));
   }
+  return dir->ino;
+}
+
+}  // namespace
+
+HandlerResult Handle(RequestContext& c, const Tunlinkat& m) {
+  ZFS_RETURN_IF_ERROR(UnlinkAt(c, m));
   return Runlinkat{};
+}
+
+HandlerResult Handle(RequestContext& c, const Tunlinkatplus& m) {
+  ZFS_ASSIGN_OR_RETURN(fs::InodeId dir, UnlinkAt(c, m.unlink));
+  ZFS_ASSIGN_OR_RETURN(fs::Attr a, c.fs->GetAttr(dir));
+  return Runlinkatplus{AttrReply(a, kGetattrBasic)};
 }
 
 }  // namespace zerofs::ninep

@@ -48,6 +48,7 @@ Placement Place(std::string_view frame) {
     case MsgType::kTrenameat:
     case MsgType::kTrenameat2:
     case MsgType::kTunlinkat:
+    case MsgType::kTunlinkatplus:
     case MsgType::kTremove:
       return Placement::kInlineIfIdle;
     case MsgType::kTattach:

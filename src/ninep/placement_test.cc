@@ -31,6 +31,7 @@ TEST(PlacementTest, MetadataChangesRunInlineWhenIdle) {
   EXPECT_EQ(PlaceOf(Tunlinkat{1, "d", 0}), Placement::kInlineIfIdle);
   EXPECT_EQ(PlaceOf(Tlopen{1, 0}), Placement::kInlineIfIdle);
   EXPECT_EQ(PlaceOf(Trenameat2{1, "a", 1, "b", kRenameExchange}), PlaceOf(Trenameat{}));
+  EXPECT_EQ(PlaceOf(Tunlinkatplus{{1, "d", 0}}), PlaceOf(Tunlinkat{}));
 }
 
 TEST(PlacementTest, WhatMayWaitOnTheStoreRunsOnAWorker) {

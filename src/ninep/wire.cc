@@ -68,6 +68,10 @@ const char* MsgTypeName(uint8_t type) {
       return "Trenameat2";
     case MsgType::kRrenameat2:
       return "Rrenameat2";
+    case MsgType::kTunlinkatplus:
+      return "Tunlinkatplus";
+    case MsgType::kRunlinkatplus:
+      return "Runlinkatplus";
     case MsgType::kTfsync:
       return "Tfsync";
     case MsgType::kRfsync:

@@ -114,6 +114,9 @@ enum class MsgType : uint8_t {
   // zerofs extension: Trenameat with renameat2(2) flags.
   kTrenameat2 = 154,
   kRrenameat2 = 155,
+  // zerofs extension: Tunlinkat answered with the directory's attributes after it.
+  kTunlinkatplus = 156,
+  kRunlinkatplus = 157,
 };
 
 // "Tlopen", "Rgetattr", ... or "unknown" for logs.

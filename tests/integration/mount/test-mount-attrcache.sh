@@ -18,7 +18,8 @@
 #  - Writes do not cost a getxattr(security.capability) round trip each,
 #    and a write still drops a capability another client set.
 #  - chmod and utimes cost one Tsetattrplus each and no Tgetattr, and the
-#    stats after them see the change.
+#    stats after them see the change; unlink and rmdir cost one
+#    Tunlinkatplus each and no Tgetattr of the directory.
 #  - Another client's change (chmod) is seen within attr_timeout (2 s here).
 #  - A reconnect (server restart) empties the cache.
 set -u
@@ -230,6 +231,28 @@ echo "$N chmod + $N utimes + $N stats: $((s1 - s0)) Tsetattrplus, $((g1 - g0)) T
 [ $((s1 - s0)) -ge $((2 * N)) ] && [ $((g1 - g0)) -le $((N / 10)) ] &&
   ok "chmod/utimes: one Tsetattrplus each, no Tgetattr" ||
   fail "chmod/utimes: $((s1 - s0)) Tsetattrplus and $((g1 - g0)) Tgetattr for $N of each"
+
+# --- unlink and rmdir: the directory's attributes come with the reply ----------------
+# Tunlinkatplus answers with the directory's attributes after the removal,
+# which the kernel asks for next: no Tgetattr, and nothing stale.
+mkdir "$M30/walk/sub" || fail "mkdir walk/sub"
+g0=$(getattrs) u0=$(ops Tunlinkatplus)
+python3 -c 'import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    os.unlink(f"{d}/f{i}")
+    os.stat(d)
+os.rmdir(f"{d}/sub")' "$M30/walk" "$N" || fail "unlink: python (above)"
+g1=$(getattrs) u1=$(ops Tunlinkatplus)
+echo "$N unlink + 1 rmdir, each with a stat of the directory: $((u1 - u0)) Tunlinkatplus, $((g1 - g0)) Tgetattr"
+[ $((u1 - u0)) -ge $((N + 1)) ] && [ $((g1 - g0)) -le $((N / 10)) ] &&
+  ok "unlink/rmdir: one Tunlinkatplus each, no Tgetattr of the directory" ||
+  fail "unlink/rmdir: $((u1 - u0)) Tunlinkatplus and $((g1 - g0)) Tgetattr for $((N + 1))"
+# The directory as this mount sees it and as the server has it (attr_timeout=0).
+dir_attrs() { python3 -c 'import os, sys; s = os.stat(sys.argv[1]); print(s.st_nlink, s.st_size, s.st_mtime_ns, s.st_ctime_ns)' "$1"; }
+[ "$(dir_attrs "$M30/walk")" = "$(dir_attrs "$M0/walk")" ] &&
+  ok "unlink/rmdir: the directory's attributes are the server's" ||
+  fail "unlink/rmdir: directory $(dir_attrs "$M30/walk") through the mount, $(dir_attrs "$M0/walk") on the server"
 
 # --- negative lookups: cached for negative_timeout (1 s by default) ------------------
 # 100 stats of a missing name cost one walk; this mount's own creation of the

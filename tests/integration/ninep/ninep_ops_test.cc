@@ -361,6 +361,37 @@ TEST_F(NinepOpsTest, Renameat2NoReplaceAndExchange) {
             EOPNOTSUPP);
 }
 
+TEST_F(NinepOpsTest, UnlinkatplusAnswersWithTheDirectorysNewAttributes) {
+  auto c = ConnectTcp(1u << 20, /*zerofs=*/true);
+  ASSERT_TRUE(c && c->pipelines_walks());
+  uint32_t root = AttachAs(c.get(), 0);
+  ASSERT_TRUE(c->Mkdir(root, "d", 0755, 0).ok());
+  uint32_t d = c->WalkNew(root, {"d"}).value();
+  MakeFile(c.get(), d, "f", "data");
+  ASSERT_TRUE(c->Mkdir(d, "sub", 0755, 0).ok());
+  const Rgetattr before = c->Getattr(d, kGetattrBasic).value();
+
+  auto after = c->UnlinkatPlus(d, "f", 0);
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(*after, c->Getattr(d, kGetattrBasic).value());
+  EXPECT_EQ(after->qid.path, before.qid.path);
+  EXPECT_EQ(c->WalkNew(d, {"f"}).error().sys_errno(), ENOENT);
+  // rmdir: the directory loses a link.
+  after = c->UnlinkatPlus(d, "sub", kAtRemoveDir);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->nlink, before.nlink - 1);
+  EXPECT_EQ(*after, c->Getattr(d, kGetattrBasic).value());
+  // Errors are Tunlinkat's, and change nothing.
+  EXPECT_EQ(c->UnlinkatPlus(d, "missing", 0).error().sys_errno(), ENOENT);
+  EXPECT_EQ(c->UnlinkatPlus(root, "d", 0).error().sys_errno(), EISDIR);
+  EXPECT_EQ(c->UnlinkatPlus(root, "d", 0x1).error().sys_errno(), EINVAL);
+  EXPECT_TRUE(c->WalkNew(root, {"d"}).ok());
+  // Without the extension the client does not send it.
+  auto plain = ConnectTcp();
+  uint32_t proot = AttachAs(plain.get(), 0);
+  EXPECT_EQ(plain->UnlinkatPlus(proot, "d", kAtRemoveDir).error().sys_errno(), EOPNOTSUPP);
+}
+
 TEST_F(NinepOpsTest, NamespaceOperations) {
   auto c = ConnectTcp();
   uint32_t root = AttachAs(c.get(), 0);
