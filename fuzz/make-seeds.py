@@ -197,7 +197,7 @@ def ninep_seeds():
                          l64(1) + l64(2) + l64(3) + l64(4)),
         "Rsetattrplus": (153, attr),
         "Trenameat2": (154, l32(0) + s9(b"a") + l32(0) + s9(b"b") + l32(2)),
-        "Rrenameat2": (155, b""),
+        "Rrenameat2": (155, attr + attr),
         "Tunlinkatplus": (156, l32(0) + s9(b"d") + l32(0x200)),
         "Runlinkatplus": (157, attr),
     }

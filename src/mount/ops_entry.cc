@@ -411,7 +411,8 @@ static_assert(RENAME_NOREPLACE == ninep::kRenameNoReplace &&
 void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newparent,
             const char* newname, unsigned int flags) {
   // RENAME_NOREPLACE and RENAME_EXCHANGE need Trenameat2 (9P2000.L has no
-  // flags); anything else is refused as the kernel's own file systems do.
+  // flags; other servers get EINVAL for them); anything else is refused as
+  // the kernel's own file systems do.
   if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) {
     return (void)fuse_reply_err(req, EINVAL);
   }
@@ -427,18 +428,23 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   // file it replaces (link count) change.
   auto moved = m.nodes.NodeAt(JoinPath(*from_dir, old_name));
   auto replaced = m.nodes.NodeAt(JoinPath(*to_dir, new_name));
+  // A zerofs server answers with both directories' attributes after the
+  // rename, which the kernel asks for next.
+  std::optional<ninep::Rrenameat2> dirs_after;
+  AttrCache::Ticket sent;
   Status s = m.conn.Run([&](const Link& link) -> Status {
     Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef odir, m.remote.NodeFid(link, uid, parent));
     ZFS_ASSIGN_OR_RETURN(FidRef ndir, m.remote.NodeFid(link, uid, newparent));
     uint32_t ofid = odir->fid(), nfid = ndir->fid();
-    if (flags != 0) {
-      Status st = c.Renameat2(ofid, old_name, nfid, new_name, flags);
-      if (!st.ok() && st.error().sys_errno() == EOPNOTSUPP) {
-        return Error::Posix(EINVAL, "the server takes no rename flags");
-      }
-      return st;
+    sent = m.attrs.Begin();
+    auto plus = c.Renameat2(ofid, old_name, nfid, new_name, flags);
+    if (plus.ok()) {
+      dirs_after = std::move(*plus);
+      return OkStatus();
     }
+    if (plus.error().sys_errno() != EOPNOTSUPP) return plus.error();
+    if (flags != 0) return Error::Posix(EINVAL, "the server takes no rename flags");
     Status st = c.Renameat(ofid, old_name, nfid, new_name);
     if (st.ok() || st.error().sys_errno() != EOPNOTSUPP) return st;
     // Servers without Trenameat (diod): Trename of the walked file.
@@ -446,8 +452,14 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
     FidGuard f(&c, fid);
     return c.Rename(fid, nfid, new_name);
   });
-  m.attrs.Drop(parent);
-  m.attrs.Drop(newparent);
+  if (dirs_after) {
+    m.attrs.PutChanged(parent, dirs_after->olddir_attr, sent);
+    // One PutChanged per node: a second would count as a racing change.
+    if (newparent != parent) m.attrs.PutChanged(newparent, dirs_after->newdir_attr, sent);
+  } else {
+    m.attrs.Drop(parent);
+    m.attrs.Drop(newparent);
+  }
   if (moved) m.attrs.Drop(moved->node);
   if (replaced) m.attrs.Drop(replaced->node);
   if (s.ok() && (flags & RENAME_EXCHANGE) != 0) {

@@ -109,11 +109,12 @@ class Client {
   Status Rename(uint32_t fid, uint32_t dfid, std::string_view name);
   Status Renameat(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
                   std::string_view newname);
-  // Trenameat with kRenameNoReplace or kRenameExchange (a zerofs
-  // extension: EOPNOTSUPP unless the server granted 9P2000.L.zerofs and
-  // knows it).
-  Status Renameat2(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
-                   std::string_view newname, uint32_t flags);
+  // Trenameat with flags (0, kRenameNoReplace or kRenameExchange),
+  // answered with both directories' attributes after it, as Getattr with
+  // kGetattrBasic would give them (a zerofs extension: EOPNOTSUPP unless
+  // the server granted 9P2000.L.zerofs and knows it).
+  Result<Rrenameat2> Renameat2(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
+                               std::string_view newname, uint32_t flags);
   Status Unlinkat(uint32_t dirfid, std::string_view name, uint32_t flags);
   // Tunlinkat answered with the directory's attributes after it, as Getattr
   // with kGetattrBasic would give them (a zerofs extension: EOPNOTSUPP

@@ -177,14 +177,13 @@ Status Client::Renameat(uint32_t olddirfid, std::string_view oldname, uint32_t n
   return OkStatus();
 }
 
-Status Client::Renameat2(uint32_t olddirfid, std::string_view oldname, uint32_t newdirfid,
-                         std::string_view newname, uint32_t flags) {
+Result<Rrenameat2> Client::Renameat2(uint32_t olddirfid, std::string_view oldname,
+                                     uint32_t newdirfid, std::string_view newname, uint32_t flags) {
   ZFS_RETURN_IF_ERROR(CheckName(oldname));
   ZFS_RETURN_IF_ERROR(CheckName(newname));
-  ZFS_RETURN_IF_ERROR(ExpectExtension<Rrenameat2>(
+  return ExpectExtension<Rrenameat2>(
       &lacks_renameat2_,
-      Trenameat2{olddirfid, std::string(oldname), newdirfid, std::string(newname), flags}));
-  return OkStatus();
+      Trenameat2{olddirfid, std::string(oldname), newdirfid, std::string(newname), flags});
 }
 
 Status Client::Unlinkat(uint32_t dirfid, std::string_view name, uint32_t flags) {

@@ -107,7 +107,8 @@ std::vector<RMessage> AllResponses() {
       Runlinkat{},
       Rreaddirplus{plus},
       Rsetattrplus{Rgetattr{kGetattrBasic, kQid, 0100600, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
-      Rrenameat2{},
+      Rrenameat2{Rgetattr{kGetattrBasic, kQid, 040755, 1, 2, 3, 4, 5, 4096, 8, 9, 10},
+                 Rgetattr{kGetattrBasic, kQid, 040700, 1, 2, 4, 4, 5, 4096, 8, 9, 11}},
       Runlinkatplus{Rgetattr{kGetattrBasic, kQid, 040755, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
   };
 }

@@ -198,8 +198,8 @@ struct Trenameat {
   std::string newname;
   ZFS_9P_MSG(Trenameat);
 };
-// zerofs extension: a Trenameat with renameat2(2) flags (kRenameNoReplace,
-// kRenameExchange).
+// zerofs extension: a Trenameat with renameat2(2) flags (0, kRenameNoReplace,
+// kRenameExchange), answered with both directories' attributes.
 struct Trenameat2 {
   uint32_t olddirfid = 0;
   std::string oldname;
@@ -312,6 +312,13 @@ struct Rsetattrplus {
   Rgetattr attr;
   ZFS_9P_MSG(Rsetattrplus);
 };
+// Both directories' attributes after a Trenameat2, as Tgetattr with
+// kGetattrBasic (the same twice when they are one directory).
+struct Rrenameat2 {
+  Rgetattr olddir_attr;
+  Rgetattr newdir_attr;
+  ZFS_9P_MSG(Rrenameat2);
+};
 // The directory's attributes after a Tunlinkatplus, as Tgetattr with
 // kGetattrBasic.
 struct Runlinkatplus {
@@ -346,7 +353,6 @@ using Rfsync = Empty<MsgType::kRfsync>;
 using Rlink = Empty<MsgType::kRlink>;
 using Rrenameat = Empty<MsgType::kRrenameat>;
 using Runlinkat = Empty<MsgType::kRunlinkat>;
-using Rrenameat2 = Empty<MsgType::kRrenameat2>;
 
 using RMessage = std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite,
                               Rclunk, Rremove, Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename,

@@ -39,7 +39,9 @@ HandlerResult Handle(RequestContext& c, const Trenameat2& m) {
   if (m.flags & kRenameExchange) flags |= fs::kRenameExchange;
   ZFS_RETURN_IF_ERROR(
       c.fs->Rename(olddir->cred, olddir->ino, m.oldname, newdir->ino, m.newname, flags));
-  return Rrenameat2{};
+  ZFS_ASSIGN_OR_RETURN(fs::Attr from, c.fs->GetAttr(olddir->ino));
+  ZFS_ASSIGN_OR_RETURN(fs::Attr to, c.fs->GetAttr(newdir->ino));
+  return Rrenameat2{AttrReply(from, kGetattrBasic), AttrReply(to, kGetattrBasic)};
 }
 
 namespace {

@@ -19,7 +19,8 @@
 #    and a write still drops a capability another client set.
 #  - chmod and utimes cost one Tsetattrplus each and no Tgetattr, and the
 #    stats after them see the change; unlink and rmdir cost one
-#    Tunlinkatplus each and no Tgetattr of the directory.
+#    Tunlinkatplus each and renames one Trenameat2, with no Tgetattr of
+#    the directories.
 #  - Another client's change (chmod) is seen within attr_timeout (2 s here).
 #  - A reconnect (server restart) empties the cache.
 set -u
@@ -253,6 +254,30 @@ dir_attrs() { python3 -c 'import os, sys; s = os.stat(sys.argv[1]); print(s.st_n
 [ "$(dir_attrs "$M30/walk")" = "$(dir_attrs "$M0/walk")" ] &&
   ok "unlink/rmdir: the directory's attributes are the server's" ||
   fail "unlink/rmdir: directory $(dir_attrs "$M30/walk") through the mount, $(dir_attrs "$M0/walk") on the server"
+
+# --- rename: both directories' attributes come with the reply -------------------------
+# Trenameat2 answers with both directories' attributes after the rename,
+# which the kernel asks for before the next lookup in each. What is left is
+# the lookup of each new name (a walk and a Tgetattr that fail): N, where
+# asking for the directories cost 3N.
+mkdir "$M30/ra" "$M30/rb" || fail "mkdir ra rb"
+python3 -c 'import sys
+for i in range(int(sys.argv[2])): open(f"{sys.argv[1]}/f{i}", "w").close()' "$M30/ra" "$N"
+g0=$(getattrs) r0=$(ops Trenameat2)
+python3 -c 'import os, sys
+a, b, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    os.rename(f"{a}/f{i}", f"{b}/g{i}")' "$M30/ra" "$M30/rb" "$N" || fail "rename: python (above)"
+g1=$(getattrs) r1=$(ops Trenameat2)
+echo "$N renames across directories: $((r1 - r0)) Trenameat2, $((g1 - g0)) Tgetattr"
+[ $((r1 - r0)) -ge "$N" ] && [ $((g1 - g0)) -le $((N + N / 10)) ] &&
+  ok "rename: one Trenameat2 each, no Tgetattr of the directories" ||
+  fail "rename: $((r1 - r0)) Trenameat2 and $((g1 - g0)) Tgetattr for $N"
+for d in ra rb; do
+  [ "$(dir_attrs "$M30/$d")" = "$(dir_attrs "$M0/$d")" ] &&
+    ok "rename: the attributes of $d are the server's" ||
+    fail "rename: $d is $(dir_attrs "$M30/$d") through the mount, $(dir_attrs "$M0/$d") on the server"
+done
 
 # --- negative lookups: cached for negative_timeout (1 s by default) ------------------
 # 100 stats of a missing name cost one walk; this mount's own creation of the

@@ -336,8 +336,12 @@ TEST_F(NinepOpsTest, Renameat2NoReplaceAndExchange) {
   EXPECT_EQ(qid_of({"d", "a2"}), qa);
   EXPECT_EQ(c->WalkNew(root, {"a"}).error().sys_errno(), ENOENT);
 
-  // EXCHANGE: a file and a directory in different directories swap names.
-  ASSERT_TRUE(c->Renameat2(root, "b", d, "a2", kRenameExchange).ok());
+  // EXCHANGE: a file and a directory in different directories swap names;
+  // the reply carries both directories' attributes after it.
+  auto dirs = c->Renameat2(root, "b", d, "a2", kRenameExchange);
+  ASSERT_TRUE(dirs.ok()) << dirs.error().ToString();
+  EXPECT_EQ(dirs->olddir_attr, c->Getattr(root, kGetattrBasic).value());
+  EXPECT_EQ(dirs->newdir_attr, c->Getattr(d, kGetattrBasic).value());
   EXPECT_EQ(qid_of({"b"}), qa);
   EXPECT_EQ(qid_of({"d", "a2"}), qb);
   ASSERT_TRUE(c->Renameat2(root, "d", root, "b", kRenameExchange).ok());
@@ -347,13 +351,22 @@ TEST_F(NinepOpsTest, Renameat2NoReplaceAndExchange) {
   // ... and needs both names.
   EXPECT_EQ(c->Renameat2(root, "d", root, "missing", kRenameExchange).error().sys_errno(), ENOENT);
 
+  // No flags: a plain rename, replacing the target.
+  MakeFile(c.get(), root, "c", "C");
+  dirs = c->Renameat2(root, "c", root, "d", 0);
+  ASSERT_TRUE(dirs.ok()) << dirs.error().ToString();
+  EXPECT_EQ(dirs->olddir_attr, c->Getattr(root, kGetattrBasic).value());
+  EXPECT_EQ(dirs->newdir_attr, dirs->olddir_attr);
+  const uint64_t qc = qid_of({"d"});
+  EXPECT_NE(qc, qa);
+  EXPECT_EQ(c->WalkNew(root, {"c"}).error().sys_errno(), ENOENT);
   // Both flags, or flags it does not know: EINVAL.
   EXPECT_EQ(
       c->Renameat2(root, "d", root, "x", kRenameNoReplace | kRenameExchange).error().sys_errno(),
       EINVAL);
   EXPECT_EQ(c->Renameat2(root, "d", root, "x", 4 /* RENAME_WHITEOUT */).error().sys_errno(),
             EINVAL);
-  EXPECT_EQ(qid_of({"d"}), qa);
+  EXPECT_EQ(qid_of({"d"}), qc);
   // Without the extension the client does not send it.
   auto plain = ConnectTcp();
   uint32_t proot = AttachAs(plain.get(), 0);
