@@ -127,7 +127,7 @@ void NodeTable::Unlinked(const std::string& path) {
   DropPathLocked(path, &dropped);
 }
 
-void NodeTable::Renamed(const std::string& from, const std::string& to) {
+void NodeTable::Renamed(const std::string& from, const std::string& to, bool keep_fids) {
   std::vector<FidRef> dropped;
   std::lock_guard<std::mutex> lock(mu_);
   if (from == to) return;
@@ -138,10 +138,10 @@ void NodeTable::Renamed(const std::string& from, const std::string& to) {
         if (!Under(p, from)) return std::nullopt;
         return to + p.substr(from.size());
       },
-      &dropped);
+      keep_fids, &dropped);
 }
 
-void NodeTable::Exchanged(const std::string& a, const std::string& b) {
+void NodeTable::Exchanged(const std::string& a, const std::string& b, bool keep_fids) {
   std::vector<FidRef> dropped;
   std::lock_guard<std::mutex> lock(mu_);
   if (a == b) return;
@@ -153,11 +153,11 @@ void NodeTable::Exchanged(const std::string& a, const std::string& b) {
         if (Under(p, b)) return a + p.substr(b.size());
         return std::nullopt;
       },
-      &dropped);
+      keep_fids, &dropped);
 }
 
 void NodeTable::RemapLocked(
-    const std::function<std::optional<std::string>(const std::string&)>& map,
+    const std::function<std::optional<std::string>(const std::string&)>& map, bool keep_fids,
     std::vector<FidRef>* dropped) {
   std::vector<std::pair<std::string, uint64_t>> moved;  // new path, node
   std::vector<uint64_t> touched;
@@ -181,7 +181,7 @@ void NodeTable::RemapLocked(
     for (auto& p : n->second.paths) {
       if (auto to = map(p)) p = std::move(*to);
     }
-    TakeFidsLocked(n->second, dropped);
+    if (!keep_fids) TakeFidsLocked(n->second, dropped);
   }
 }
 

@@ -13,7 +13,8 @@
 // Kept fids are dropped when the kernel forgets the node, when one of its
 // names is unlinked, and when it (or a directory above it) is renamed: some
 // servers (diod) name files by path in their fids, so a fid is only trusted
-// while the path it was walked by holds.
+// while the path it was walked by holds. A zerofs server's fids name inodes,
+// so the mount keeps them across its renames there (`keep_fids`).
 #pragma once
 
 #include <cstdint>
@@ -50,11 +51,11 @@ class NodeTable {
   Result<std::string> ChildPath(uint64_t parent, const std::string& name);
 
   // Names below and at `from` are now below and at `to`; whatever was at
-  // `to` is gone.
-  void Renamed(const std::string& from, const std::string& to);
+  // `to` is gone. The moved nodes' fids are dropped unless `keep_fids`.
+  void Renamed(const std::string& from, const std::string& to, bool keep_fids = false);
   // Names below and at `a` are now below and at `b`, and the other way
   // round (RENAME_EXCHANGE).
-  void Exchanged(const std::string& a, const std::string& b);
+  void Exchanged(const std::string& a, const std::string& b, bool keep_fids = false);
   // `path` no longer names anything.
   void Unlinked(const std::string& path);
 
@@ -88,9 +89,10 @@ class NodeTable {
   void TakeFidsLocked(Node& node, std::vector<FidRef>* dropped);
   FidRef FindFidLocked(const Node& node, uint32_t uid, uint64_t generation);
   // Moves every path (but the root) that `map` gives a new one, in by_path_
-  // and in its node's paths; the fids of the nodes moved go to `dropped`.
+  // and in its node's paths; unless `keep_fids`, the fids of the nodes
+  // moved go to `dropped`.
   void RemapLocked(const std::function<std::optional<std::string>(const std::string&)>& map,
-                   std::vector<FidRef>* dropped);
+                   bool keep_fids, std::vector<FidRef>* dropped);
 
   std::mutex mu_;
   uint64_t next_id_ = kRootNode + 1;                   // guarded by mu_

@@ -153,6 +153,27 @@ TEST(NodeTableTest, ForgetUnlinkAndRenameDropKeptFids) {
   EXPECT_EQ(*t.PathOf(g), "e/g");
 }
 
+TEST(NodeTableTest, RenameKeepsFidsThatNameInodesButNotTheReplacedTarget) {
+  NodeTable t;
+  uint64_t d = t.Remember("d", 2);
+  uint64_t g = t.Remember("d/g", 3);
+  uint64_t target = t.Remember("e", 6);
+  uint64_t a = t.Remember("a", 7);
+  uint64_t b = t.Remember("b", 8);
+  for (uint64_t n : {d, g, target, a, b}) {
+    t.KeepFid(n, TestFid(1, 0, static_cast<uint32_t>(n)));
+  }
+  t.Renamed("d", "e", /*keep_fids=*/true);
+  EXPECT_NE(t.KeptFid(d, 0, 1), nullptr);
+  EXPECT_NE(t.KeptFid(g, 0, 1), nullptr);
+  EXPECT_EQ(t.KeptFid(target, 0, 1), nullptr);
+  EXPECT_EQ(*t.PathOf(g), "e/g");
+  t.Exchanged("a", "b", /*keep_fids=*/true);
+  EXPECT_EQ(t.KeptFid(a, 0, 1)->fid(), static_cast<uint32_t>(a));
+  EXPECT_EQ(t.KeptFid(b, 0, 1)->fid(), static_cast<uint32_t>(b));
+  EXPECT_EQ(t.kept_fids(), 4u);
+}
+
 TEST(NodeTableTest, NodeAtNamesTheNodeOfAPath) {
   NodeTable t;
   uint64_t a = t.Remember("a", 9);

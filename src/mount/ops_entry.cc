@@ -432,11 +432,13 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   // rename, which the kernel asks for next.
   std::optional<ninep::Rrenameat2> dirs_after;
   AttrCache::Ticket sent;
+  bool by_inode = false;  // the server's fids name inodes: they survive the rename
   Status s = m.conn.Run([&](const Link& link) -> Status {
     Client& c = *link.client;
     ZFS_ASSIGN_OR_RETURN(FidRef odir, m.remote.NodeFid(link, uid, parent));
     ZFS_ASSIGN_OR_RETURN(FidRef ndir, m.remote.NodeFid(link, uid, newparent));
     uint32_t ofid = odir->fid(), nfid = ndir->fid();
+    by_inode = c.pipelines_walks();
     sent = m.attrs.Begin();
     auto plus = c.Renameat2(ofid, old_name, nfid, new_name, flags);
     if (plus.ok()) {
@@ -464,9 +466,9 @@ void Rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t newp
   if (replaced) m.attrs.Drop(replaced->node);
   if (s.ok() && (flags & RENAME_EXCHANGE) != 0) {
     // Both names still exist, so the directories' names are unchanged.
-    m.nodes.Exchanged(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
+    m.nodes.Exchanged(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name), by_inode);
   } else if (s.ok()) {
-    m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name));
+    m.nodes.Renamed(JoinPath(*from_dir, old_name), JoinPath(*to_dir, new_name), by_inode);
     m.names.Removed(parent, old_name);
     m.names.Added(newparent, new_name);
     // A directory it replaced is gone.
