@@ -44,6 +44,7 @@ int RunServer(const config::Config& config) {
   fs::FsOptions fs_options;
   fs_options.max_bytes = config::GibToBytes(config.filesystem.max_size_gb);
   fs_options.write_buffer_bytes = config.filesystem.write_buffer_mb << 20;
+  fs_options.reconnect_grace = std::chrono::seconds(config.filesystem.reconnect_grace_secs);
   auto fs = fs::FileSystem::Open(engine->get(), fs_options);
   if (!fs.ok()) {
     (*engine)->Close().Ignore();

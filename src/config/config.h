@@ -60,6 +60,9 @@ struct FilesystemConfig {
   // Memory for extents changed by small writes before they are written
   // back (fs/write_buffer.h); 0 = every write goes to the engine at once.
   uint64_t write_buffer_mb = 64;
+  // How long an unlinked file stays for a 9P client session that had it
+  // open, after its connection broke or the server restarted.
+  uint32_t reconnect_grace_secs = 90;
 };
 
 // How NFS WRITE replies describe durability (DESIGN.md "Flush and fsync").

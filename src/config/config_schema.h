@@ -20,7 +20,8 @@ inline constexpr std::array<std::string_view, 7> kStorage = {"url",
                                                              "flush_interval_secs",
                                                              "snapshot_interval_secs",
                                                              "allow_unsafe_conditional_writes"};
-inline constexpr std::array<std::string_view, 2> kFilesystem = {"max_size_gb", "write_buffer_mb"};
+inline constexpr std::array<std::string_view, 3> kFilesystem = {"max_size_gb", "write_buffer_mb",
+                                                                "reconnect_grace_secs"};
 inline constexpr std::array<std::string_view, 5> kServers = {"nfs", "ninep", "nbd", "webui",
                                                              "metrics"};
 inline constexpr std::array<std::string_view, 2> kNfs = {"addresses", "write_mode"};

@@ -91,6 +91,11 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # 0 sends every write to the storage engine at once.
 # write_buffer_mb = 64
 
+# Seconds a deleted file stays for a `zerofs mount` client that still had it
+# open when its connection broke or the server restarted, so that the open
+# file keeps working after the client reconnects. 0 frees it at once.
+# reconnect_grace_secs = 90
+
 # Servers. A server runs only when its [servers.*] section is present; remove
 # a section to disable that server. Addresses are "host:port" strings, IPv6 in
 # brackets: "[::1]:2049". Use "0.0.0.0:PORT" or "[::]:PORT" to listen on every

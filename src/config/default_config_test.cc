@@ -102,6 +102,7 @@ TEST(DefaultConfigTest, CommentedDefaultsMatchBuiltInDefaults) {
   EXPECT_EQ(a.storage.snapshot_interval_secs, b.storage.snapshot_interval_secs);
   EXPECT_EQ(a.filesystem.max_size_gb, b.filesystem.max_size_gb);
   EXPECT_EQ(a.filesystem.write_buffer_mb, b.filesystem.write_buffer_mb);
+  EXPECT_EQ(a.filesystem.reconnect_grace_secs, b.filesystem.reconnect_grace_secs);
   EXPECT_EQ(a.servers.nfs->write_mode, b.servers.nfs->write_mode);
   EXPECT_EQ(b.servers.webui->addresses.at(0).port, kDefaultWebUiPort);
   EXPECT_EQ(b.servers.metrics->addresses.at(0).port, kDefaultMetricsPort);

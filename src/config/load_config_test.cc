@@ -73,6 +73,7 @@ TEST(LoadConfigTest, MinimalFileGetsDefaults) {
   EXPECT_EQ(c.cache.read_ahead_mb, 8u);
   EXPECT_EQ(c.filesystem.max_size_gb, 0.0);
   EXPECT_EQ(c.filesystem.write_buffer_mb, 64u);
+  EXPECT_EQ(c.filesystem.reconnect_grace_secs, 90u);
   ASSERT_TRUE(c.servers.nfs.has_value());
   ASSERT_EQ(c.servers.nfs->addresses.size(), 1u);
   EXPECT_EQ(c.servers.nfs->addresses[0].ToString(), "127.0.0.1:2049");
@@ -105,6 +106,7 @@ snapshot_interval_secs = 600
 [filesystem]
 max_size_gb = 100.5
 write_buffer_mb = 0
+reconnect_grace_secs = 5
 [servers.nfs]
 addresses = ["0.0.0.0:2049", "[::]:2049"]
 write_mode = "buffered"
@@ -154,6 +156,7 @@ peers = ["10.0.0.1:7000", "[fd00::1]:7000"]
   EXPECT_EQ(c.storage.snapshot_interval_secs, 600u);
   EXPECT_EQ(c.filesystem.max_size_gb, 100.5);
   EXPECT_EQ(c.filesystem.write_buffer_mb, 0u);
+  EXPECT_EQ(c.filesystem.reconnect_grace_secs, 5u);
   ASSERT_EQ(c.servers.nfs->addresses.size(), 2u);
   EXPECT_EQ(c.servers.nfs->addresses[1].host, "::");
   EXPECT_EQ(c.servers.nfs->write_mode, NfsWriteMode::kBuffered);
@@ -392,6 +395,8 @@ TEST(LoadConfigTest, NumbersAreRangeChecked) {
             "zerofs.toml: servers.nbd.busy_poll_us: must be between 0 and 10000, got 20000");
   EXPECT_EQ(ErrorOf(WithMinimal("[filesystem]\nwrite_buffer_mb = -1\n")),
             "zerofs.toml: filesystem.write_buffer_mb: must be between 0 and 65536, got -1");
+  EXPECT_EQ(ErrorOf(WithMinimal("[filesystem]\nreconnect_grace_secs = 86401\n")),
+            "zerofs.toml: filesystem.reconnect_grace_secs: must be between 0 and 86400, got 86401");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nmemory_size_gb = -0.5\n")),
             "zerofs.toml: cache.memory_size_gb: must be at least 0, got -0.5");
   EXPECT_EQ(ErrorOf(WithMinimal("[cache]\nmemory_size_gb = nan\n")),
@@ -523,7 +528,8 @@ TEST(KnownKeysTest, ListsDottedKeys) {
   EXPECT_THAT(keys, ::testing::Contains("servers.nfs.addresses"));
   EXPECT_THAT(keys, ::testing::Contains("storage.encryption_password"));
   EXPECT_THAT(keys, ::testing::Contains("aws.allow_http"));
-  EXPECT_EQ(keys.size(), 42u);
+  EXPECT_THAT(keys, ::testing::Contains("filesystem.reconnect_grace_secs"));
+  EXPECT_EQ(keys.size(), 43u);
 }
 
 }  // namespace

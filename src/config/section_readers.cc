@@ -133,6 +133,7 @@ Status ReadFilesystem(const TableReader& r, FilesystemConfig* out) {
   ZFS_RETURN_IF_ERROR(r.RejectUnknown(schema::kFilesystem));
   ZFS_RETURN_IF_ERROR(r.GetDouble("max_size_gb", 0, kNoMax, &out->max_size_gb));
   ZFS_RETURN_IF_ERROR(r.GetUint64("write_buffer_mb", 0, 65536, &out->write_buffer_mb));
+  ZFS_RETURN_IF_ERROR(r.GetUint32("reconnect_grace_secs", 0, 86400, &out->reconnect_grace_secs));
   return OkStatus();
 }
 

@@ -149,6 +149,10 @@ struct FsOptions {
   // at the latest by Fsync/Flush or once `write_buffer_age` old. 0 = off.
   uint64_t write_buffer_bytes = 64ull << 20;
   std::chrono::milliseconds write_buffer_age{1000};
+  // How long an unlinked file stays for a client session that had it open
+  // when its connection broke or the server restarted (see Open). 0 = not
+  // at all: such files are freed at once, as files nobody holds.
+  std::chrono::seconds reconnect_grace{90};
 };
 
 struct CreateResult {
@@ -409,10 +413,23 @@ class FileSystem {
   // EISDIR when writing a directory, EROFS when writing read-only) and adds
   // an open reference: while the inode has open references its data
   // survives the last unlink. Every successful Open needs one Release.
-  Status Open(const Cred& cred, InodeId ino, uint32_t access);
+  // `holder` names the client session that opens (16 bytes, e.g. a 9P
+  // Tsession key; empty for none): an unlinked file it has open is recorded
+  // with its holders, and kept for them across a lost connection or a
+  // restart (Release with keep_for_holder, Reclaim). EINVAL for another
+  // length.
+  Status Open(const Cred& cred, InodeId ino, uint32_t access, std::string_view holder = {});
   // Drops an open reference; the last one of an unlinked inode frees it.
-  // REQUIRES: a matching successful Open.
-  Status Release(InodeId ino);
+  // With `keep_for_holder` (the holder's connection broke, it did not
+  // close the file), an unlinked inode is first kept for `holder` for
+  // FsOptions::reconnect_grace, then freed unless it was opened again.
+  // REQUIRES: a matching successful Open (with the same holder).
+  Status Release(InodeId ino, std::string_view holder = {}, bool keep_for_holder = false);
+  // The attributes of unlinked inode `ino` if `holder` has it open or kept
+  // (after a reconnect the client claims the files it had open with this,
+  // then opens them again with Open); ESTALE otherwise, and for an inode
+  // that still has a name (the client finds that one by its path).
+  Result<Attr> Reclaim(InodeId ino, std::string_view holder);
   // Waits until the background freeing of removed large files is done (or
   // stopped). For tests and tools; servers never need to wait.
   void WaitForBackgroundFrees();

@@ -17,6 +17,7 @@
 #include "fs/inode_cache.h"
 #include "fs/keys.h"
 #include "fs/lock_table.h"
+#include "fs/open_table.h"
 #include "fs/permissions.h"
 #include "fs/reaper.h"
 #include "fs/stats_counters.h"
@@ -43,20 +44,6 @@ class InodeAllocator {
   InodeId next_ = 0;   // guarded by mu_
   InodeId limit_ = 0;  // guarded by mu_; the persisted high-water mark
   std::mt19937_64 rng_{std::random_device{}()};
-};
-
-// In-memory open references per inode (see FileSystem::Open).
-class OpenTable {
- public:
-  void Add(InodeId ino);
-  // Returns the references left.
-  uint32_t Drop(InodeId ino);
-  bool IsOpen(InodeId ino) const;
-  size_t size() const;
-
- private:
-  mutable std::mutex mu_;
-  std::unordered_map<InodeId, uint32_t> counts_;  // guarded by mu_
 };
 
 struct FileSystem::Impl {
@@ -115,8 +102,14 @@ struct FileSystem::Impl {
   void TouchAtime(InodeId ino);
 
   // Frees every orphan recorded in the store that is not open (large ones
-  // through the reaper).
+  // through the reaper); orphans whose mark names holders are kept for them
+  // for options.reconnect_grace first.
   Status SweepOrphans();
+  // The orphan mark of `ino` naming its current holders, in `txn`.
+  void PutOrphanMark(engine::Transaction* txn, InodeId ino);
+  // Keeps orphan `ino` for `holder` for options.reconnect_grace and has the
+  // reaper look at it again then.
+  void KeepForHolder(InodeId ino, std::string_view holder);
   // Whether freeing `rec` is left to the reaper rather than done inline.
   bool Deferred(const InodeRecord& rec) const {
     return reaper != nullptr && rec.type == FileType::kRegular &&

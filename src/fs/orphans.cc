@@ -2,37 +2,18 @@
 // removed while they were open. An orphan keeps its record and data, marked
 // by key "O" BE64 ino, until the last Release frees it; after a crash the
 // marks left behind are swept by FileSystem::Open.
+//
+// A client session that had an orphan open (a holder, open_table.h) may
+// lose its connection, or the server may restart under it; the orphan is
+// then kept for the session for FsOptions::reconnect_grace, so that the
+// client can claim it again (Reclaim) and its open file keeps working.
 #include <cerrno>
 
 #include "fs/file_data.h"
 #include "fs/internal.h"
+#include "fs/orphan_mark.h"
 
 namespace zerofs::fs {
-
-void OpenTable::Add(InodeId ino) {
-  std::lock_guard<std::mutex> lock(mu_);
-  counts_[ino]++;
-}
-
-uint32_t OpenTable::Drop(InodeId ino) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = counts_.find(ino);
-  assert(it != counts_.end() && it->second > 0);
-  if (it == counts_.end()) return 0;
-  if (--it->second > 0) return it->second;
-  counts_.erase(it);
-  return 0;
-}
-
-bool OpenTable::IsOpen(InodeId ino) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return counts_.count(ino) != 0;
-}
-
-size_t OpenTable::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return counts_.size();
-}
 
 void FileSystem::Impl::DropLink(engine::Transaction* txn, std::vector<StatsDelta>* deltas,
                                 InodeId ino, InodeRecord* rec, const Timespec& now) {
@@ -44,7 +25,7 @@ void FileSystem::Impl::DropLink(engine::Transaction* txn, std::vector<StatsDelta
   }
   if (opens.IsOpen(ino) || Deferred(*rec)) {
     Store(txn, ino, *rec);
-    txn->Put(keys::Orphan(ino), std::string(1, static_cast<char>(kFormatVersion)));
+    PutOrphanMark(txn, ino);
     // The reaper waits for our lock, so it sees this transaction committed
     // (or, if the commit fails, a linked inode whose stale mark it clears).
     if (!opens.IsOpen(ino)) reaper->Enqueue(ino);
@@ -60,8 +41,18 @@ void FileSystem::Impl::DropLink(engine::Transaction* txn, std::vector<StatsDelta
     deltas->insert(deltas->end(), extra.begin(), extra.end());
   } else {
     Store(txn, ino, *rec);
-    txn->Put(keys::Orphan(ino), std::string(1, static_cast<char>(kFormatVersion)));
+    PutOrphanMark(txn, ino);
   }
+}
+
+void FileSystem::Impl::PutOrphanMark(engine::Transaction* txn, InodeId ino) {
+  txn->Put(keys::Orphan(ino), EncodeOrphanMark(opens.Holders(ino)));
+}
+
+void FileSystem::Impl::KeepForHolder(InodeId ino, std::string_view holder) {
+  const auto until = OpenTable::Clock::now() + options.reconnect_grace;
+  opens.Keep(ino, holder, until);
+  reaper->EnqueueAt(ino, until);
 }
 
 Status FileSystem::Impl::FreeInode(engine::Transaction* txn, std::vector<StatsDelta>* deltas,
@@ -94,7 +85,18 @@ Status FileSystem::Impl::SweepOrphans() {
       if (!keys::ParseOrphan(row.first, &ino)) {
         return Error(Code::kCorruption, "orphan key");
       }
+      std::vector<std::string> holders;
+      if (!DecodeOrphanMark(row.second, &holders)) {
+        return Error(Code::kCorruption,
+                     "orphan mark of inode " + std::to_string(ino) + ": unknown version or length");
+      }
       if (opens.IsOpen(ino)) continue;
+      if (!holders.empty() && options.reconnect_grace.count() > 0) {
+        // Its sessions may come back for it (Reclaim); the reaper frees it
+        // after the grace unless one opens it again.
+        for (const std::string& h : holders) KeepForHolder(ino, h);
+        continue;
+      }
       InodeLocks lock(&locks, {ino});
       engine::Transaction txn;
       std::vector<StatsDelta> deltas;
@@ -117,7 +119,10 @@ Status FileSystem::Impl::SweepOrphans() {
   }
 }
 
-Status FileSystem::Open(const Cred& cred, InodeId ino, uint32_t access) {
+Status FileSystem::Open(const Cred& cred, InodeId ino, uint32_t access, std::string_view holder) {
+  if (!holder.empty() && holder.size() != kHolderKeySize) {
+    return Error::Posix(EINVAL, "holder key of " + std::to_string(holder.size()) + " bytes");
+  }
   InodeLocks lock(&impl_->locks, {ino});
   ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
   if (rec.nlink == 0 && !impl_->opens.IsOpen(ino)) return Error::Posix(ESTALE);
@@ -126,13 +131,30 @@ Status FileSystem::Open(const Cred& cred, InodeId ino, uint32_t access) {
     ZFS_RETURN_IF_ERROR(impl_->CheckWritable());
   }
   ZFS_RETURN_IF_ERROR(CheckAccess(cred, rec, access & (kAccessRead | kAccessWrite)));
-  impl_->opens.Add(ino);
+  const bool new_holder = rec.nlink == 0 && !holder.empty() && !impl_->opens.HeldBy(ino, holder);
+  impl_->opens.Add(ino, holder);
+  if (new_holder && !options_.read_only) {
+    // An orphan opened by a session that did not hold it (through a fid
+    // kept across the unlink): record it, so a restart keeps it for it too.
+    engine::Transaction txn;
+    impl_->PutOrphanMark(&txn, ino);
+    Status s = impl_->Commit(std::move(txn));
+    if (!s.ok()) {
+      impl_->opens.Drop(ino, holder);
+      return s;
+    }
+  }
   return OkStatus();
 }
 
-Status FileSystem::Release(InodeId ino) {
+Status FileSystem::Release(InodeId ino, std::string_view holder, bool keep_for_holder) {
   InodeLocks lock(&impl_->locks, {ino});
-  if (impl_->opens.Drop(ino) > 0) return OkStatus();
+  if (keep_for_holder && !holder.empty() && !options_.read_only &&
+      options_.reconnect_grace.count() > 0) {
+    auto rec = impl_->Load(ino);
+    if (rec.ok() && rec->nlink == 0) impl_->KeepForHolder(ino, holder);
+  }
+  if (impl_->opens.Drop(ino, holder)) return OkStatus();
   if (options_.read_only) return OkStatus();
   auto rec = impl_->Load(ino);
   if (!rec.ok()) {
@@ -147,6 +169,14 @@ Status FileSystem::Release(InodeId ino) {
   std::vector<StatsDelta> deltas;
   ZFS_RETURN_IF_ERROR(impl_->FreeInode(&txn, &deltas, ino, *rec));
   return impl_->Commit(std::move(txn), deltas);
+}
+
+Result<Attr> FileSystem::Reclaim(InodeId ino, std::string_view holder) {
+  InodeLocks lock(&impl_->locks, {ino});
+  if (!impl_->opens.HeldBy(ino, holder)) return Error::Posix(ESTALE);
+  ZFS_ASSIGN_OR_RETURN(InodeRecord rec, impl_->Load(ino));
+  if (rec.nlink != 0) return Error::Posix(ESTALE);
+  return impl_->AttrOf(ino, rec);
 }
 
 void FileSystem::WaitForBackgroundFrees() {

@@ -23,6 +23,14 @@ void Reaper::Enqueue(InodeId ino) {
   cv_.notify_one();
 }
 
+void Reaper::EnqueueAt(InodeId ino, std::chrono::steady_clock::time_point when) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    timed_.emplace(when, ino);
+  }
+  cv_.notify_one();
+}
+
 void Reaper::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -41,8 +49,20 @@ void Reaper::Drain() {
 void Reaper::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    const auto now = std::chrono::steady_clock::now();
+    while (!timed_.empty() && timed_.begin()->first <= now) {
+      queue_.push_back(timed_.begin()->second);
+      timed_.erase(timed_.begin());
+    }
     if (stop_) return;
+    if (queue_.empty()) {
+      if (timed_.empty()) {
+        cv_.wait(lock);
+      } else {
+        cv_.wait_until(lock, timed_.begin()->first);
+      }
+      continue;
+    }
     const InodeId ino = queue_.front();
     queue_.pop_front();
     busy_ = true;
@@ -70,7 +90,8 @@ void Reaper::Run() {
 
 Result<bool> Reaper::ReapChunk(InodeId ino) {
   InodeLocks lock(&fs_->locks, {ino});
-  if (fs_->opens.IsOpen(ino)) return true;  // Release hands it back
+  // Still open or kept (then Release or a later EnqueueAt hands it back).
+  if (fs_->opens.Expire(ino, std::chrono::steady_clock::now())) return true;
   auto rec = fs_->Load(ino);
   if (!rec.ok()) {
     if (rec.error().sys_errno() == ESTALE) return true;  // already freed

@@ -9,9 +9,11 @@
 // FileSystem::Open hands to the reaper again.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -37,6 +39,9 @@ class Reaper {
   // an uncommitted transaction making it an orphan: the reaper takes the
   // lock and re-reads the record before acting.
   void Enqueue(InodeId ino);
+  // Enqueue(ino) at `when` (an orphan kept for a reconnecting session:
+  // freed then unless it was opened again or kept longer).
+  void EnqueueAt(InodeId ino, std::chrono::steady_clock::time_point when);
   // Ends the current chunk and joins the thread; queued work stays in the
   // store for the next open.
   void Stop();
@@ -53,8 +58,9 @@ class Reaper {
   std::condition_variable cv_;       // work queued or stop requested
   std::condition_variable idle_cv_;  // queue drained
   std::deque<InodeId> queue_;        // guarded by mu_
-  bool busy_ = false;                // guarded by mu_: a file is being reaped
-  bool stop_ = false;                // guarded by mu_
+  std::multimap<std::chrono::steady_clock::time_point, InodeId> timed_;  // guarded by mu_
+  bool busy_ = false;  // guarded by mu_: a file is being reaped
+  bool stop_ = false;  // guarded by mu_
   std::thread thread_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <pwd.h>
 #include <spdlog/spdlog.h>
+#include <sys/random.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,6 +27,20 @@ std::string UserName(uint32_t uid) {
   return std::to_string(uid);
 }
 
+// Random bytes for the session key: it only has to be unguessable by other
+// clients of the server and different for every mount.
+std::string NewSessionKey() {
+  std::string key(ninep::kSessionKeySize, '\0');
+  size_t got = 0;
+  while (got < key.size()) {
+    ssize_t n = ::getrandom(key.data() + got, key.size() - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return key;
+}
+
 }  // namespace
 
 Connection::Connection(std::string address, std::string aname, ninep::ClientOptions options,
@@ -34,11 +49,21 @@ Connection::Connection(std::string address, std::string aname, ninep::ClientOpti
       aname_(std::move(aname)),
       options_(std::move(options)),
       timeout_(std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double>(reconnect_timeout_s))) {}
+          std::chrono::duration<double>(reconnect_timeout_s))),
+      session_key_(NewSessionKey()) {}
 
 Result<std::shared_ptr<ninep::Client>> Connection::Dial() {
   ZFS_ASSIGN_OR_RETURN(std::unique_ptr<ninep::Client> c,
                        ninep::Client::Connect(address_, options_));
+  if (c->pipelines_walks()) {
+    // One key for every connection of this mount: the server keeps the
+    // unlinked files we have open for it when this connection breaks.
+    Status s = c->Session(session_key_);
+    if (!s.ok() && s.error().sys_errno() == ECONNRESET) return s.error();
+    if (!s.ok() && s.error().sys_errno() != EOPNOTSUPP) {
+      spdlog::warn("mount: Tsession: {}", s.error().ToString());
+    }
+  }
   return std::shared_ptr<ninep::Client>(std::move(c));
 }
 

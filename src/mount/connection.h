@@ -87,6 +87,7 @@ class Connection {
   const std::string aname_;
   const ninep::ClientOptions options_;
   const std::chrono::steady_clock::duration timeout_;
+  const std::string session_key_;  // Tsession: the same on every connection
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 
+#include <spdlog/spdlog.h>
+
 #include <cerrno>
 
 #include "mount/remote.h"
@@ -12,9 +14,7 @@ namespace zerofs::mount {
 Result<uint32_t> Handle::Fid(Remote& remote, const Link& link) {
   std::lock_guard<std::mutex> lock(mu_);
   if (generation_ == link.generation) return fid_;
-  auto path = remote.nodes().PathOf(node_);
-  if (!path.ok()) return Error::Posix(ESTALE, "open file has no name to reopen it by");
-  ZFS_ASSIGN_OR_RETURN(uint32_t fid, remote.WalkPath(link, uid_, *path));
+  ZFS_ASSIGN_OR_RETURN(uint32_t fid, FindAgain(remote, link));
   auto opened =
       link.client->Lopen(fid, flags_ & ~static_cast<uint32_t>(O_CREAT | O_EXCL | O_TRUNC));
   if (!opened.ok()) {
@@ -24,6 +24,23 @@ Result<uint32_t> Handle::Fid(Remote& remote, const Link& link) {
   fid_ = fid;
   generation_ = link.generation;
   return fid_;
+}
+
+Result<uint32_t> Handle::FindAgain(Remote& remote, const Link& link) {
+  auto path = remote.nodes().PathOf(node_);
+  if (path.ok()) return remote.WalkPath(link, uid_, *path);
+  // Unlinked while open: a zerofs server keeps it for our session (Tsession)
+  // for a grace period after the connection broke or it restarted.
+  ZFS_ASSIGN_OR_RETURN(uint64_t qid_path, remote.nodes().QidPathOf(node_));
+  ZFS_ASSIGN_OR_RETURN(uint32_t root, remote.conn().Root(link, uid_));
+  auto fid = link.client->ReclaimNew(root, qid_path);
+  if (!fid.ok() && fid.error().sys_errno() != ECONNRESET) {
+    spdlog::warn("mount: a deleted file open before the reconnect is gone: {}",
+                 fid.error().ToString());
+    return Error::Posix(ESTALE,
+                        "open file has no name to reopen it by (" + fid.error().ToString() + ")");
+  }
+  return fid;
 }
 
 void Handle::Close(const Link& link) {

@@ -6,8 +6,10 @@
 // that opened it and the open flags. Fid() hands out the fid for a link,
 // and when the link is of a newer generation than the fid, walks the path
 // again from that uid's root and re-opens it (without O_CREAT, O_EXCL and
-// O_TRUNC, which were done the first time). A file unlinked while open
-// cannot be found again: its handle fails with ESTALE after a reconnect.
+// O_TRUNC, which were done the first time). A file unlinked while open is
+// claimed back from a zerofs server, which keeps it for this mount's
+// session (Treclaim) for a grace period; elsewhere, or after the grace, its
+// handle fails with ESTALE after a reconnect.
 #pragma once
 
 #include <atomic>
@@ -42,6 +44,10 @@ class Handle {
   void Close(const Link& link);
 
  private:
+  // A new fid for the node on `link`: walked by its path, or reclaimed if
+  // it has none left.
+  Result<uint32_t> FindAgain(Remote& remote, const Link& link);
+
   const uint64_t node_;
   const uint32_t uid_;
   const uint32_t flags_;

@@ -99,6 +99,13 @@ Result<std::string> NodeTable::PathOf(uint64_t id) {
   return it->second.paths.front();
 }
 
+Result<uint64_t> NodeTable::QidPathOf(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = nodes_.find(id);
+  if (it == nodes_.end()) return Error::Posix(ESTALE, "unknown node");
+  return it->second.qid_path;
+}
+
 Result<std::string> NodeTable::ChildPath(uint64_t parent, const std::string& name) {
   ZFS_ASSIGN_OR_RETURN(std::string dir, PathOf(parent));
   return JoinPath(dir, name);

@@ -47,6 +47,8 @@ class NodeTable {
 
   // A path the node is known by; ENOENT when it has none left (unlinked).
   Result<std::string> PathOf(uint64_t node);
+  // The node's server file (qid.path); ESTALE for an unknown node.
+  Result<uint64_t> QidPathOf(uint64_t node);
   // The path of entry `name` in directory `parent`.
   Result<std::string> ChildPath(uint64_t parent, const std::string& name);
 

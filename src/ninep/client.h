@@ -120,6 +120,14 @@ class Client {
   // with kGetattrBasic would give them (a zerofs extension: EOPNOTSUPP
   // unless the server granted 9P2000.L.zerofs and knows it).
   Result<Rgetattr> UnlinkatPlus(uint32_t dirfid, std::string_view name, uint32_t flags);
+  // Names this client's session (kSessionKeySize bytes, the same on every
+  // connection of the client), so the server keeps unlinked files it has
+  // open across a broken connection or a restart; ReclaimNew returns a new
+  // fid for one of them (`fid`: an attached fid, whose user the new fid
+  // takes; ESTALE when the server no longer keeps it for this session).
+  // zerofs extensions: EOPNOTSUPP as for UnlinkatPlus.
+  Status Session(std::string_view key);
+  Result<uint32_t> ReclaimNew(uint32_t fid, uint64_t qid_path);
   Status Fsync(uint32_t fid, bool datasync = false);
   Result<Rstatfs> Statfs(uint32_t fid);
   // kLockSuccess or kLockBlocked.
@@ -206,6 +214,7 @@ class Client {
   std::atomic<bool> lacks_setattrplus_{false};
   std::atomic<bool> lacks_renameat2_{false};
   std::atomic<bool> lacks_unlinkatplus_{false};
+  std::atomic<bool> lacks_session_{false};
   std::mutex write_mu_;  // one frame at a time on the socket
 
   // Input not yet dispatched, rbuf_[rbegin_, rend_): only the reader (the

@@ -200,6 +200,21 @@ Result<Rgetattr> Client::UnlinkatPlus(uint32_t dirfid, std::string_view name, ui
   return std::move(r.dir_attr);
 }
 
+Status Client::Session(std::string_view key) {
+  ZFS_RETURN_IF_ERROR(ExpectExtension<Rsession>(&lacks_session_, Tsession{std::string(key)}));
+  return OkStatus();
+}
+
+Result<uint32_t> Client::ReclaimNew(uint32_t fid, uint64_t qid_path) {
+  uint32_t newfid = AllocFid();
+  auto r = ExpectExtension<Rreclaim>(&lacks_session_, Treclaim{fid, newfid, qid_path});
+  if (!r.ok()) {
+    FreeFid(newfid);
+    return r.error();
+  }
+  return newfid;
+}
+
 Status Client::Fsync(uint32_t fid, bool datasync) {
   ZFS_RETURN_IF_ERROR(Expect<Rfsync>(Tfsync{fid, datasync ? 1u : 0u}));
   return OkStatus();

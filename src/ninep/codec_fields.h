@@ -80,6 +80,8 @@ ZFS_FIELDS(Trenameat, m.olddirfid, m.oldname, m.newdirfid, m.newname)
 ZFS_FIELDS(Trenameat2, m.olddirfid, m.oldname, m.newdirfid, m.newname, m.flags)
 ZFS_FIELDS(Tunlinkat, m.dirfid, m.name, m.flags)
 ZFS_FIELDS(Tunlinkatplus, m.unlink)
+ZFS_FIELDS(Tsession, m.key)
+ZFS_FIELDS(Treclaim, m.fid, m.newfid, m.path)
 
 ZFS_FIELDS(Rlerror, m.ecode)
 ZFS_FIELDS(Rversion, m.msize, m.version)
@@ -107,6 +109,7 @@ ZFS_FIELDS(Rrenameat2, m.olddir_attr, m.newdir_attr)
 ZFS_FIELDS(Rlock, m.status)
 ZFS_FIELDS(Rgetlock, m.type, m.start, m.length, m.proc_id, m.client_id)
 ZFS_FIELDS(Rmkdir, m.qid)
+ZFS_FIELDS(Rreclaim, m.qid)
 
 #undef ZFS_FIELDS
 

@@ -47,6 +47,8 @@ std::vector<TMessage> AllRequests() {
       Tsetattrplus{{3, kSetattrMode | kSetattrMtime, 0600, 1, 2, 4096, 10, 11, 12, 13}},
       Trenameat2{1, "old", 2, "new", kRenameExchange},
       Tunlinkatplus{{1, "gone", kAtRemoveDir}},
+      Tsession{std::string(kSessionKeySize, '\x5a')},
+      Treclaim{1, 2, 0x0102030405060708ull},
   };
 }
 
@@ -110,6 +112,8 @@ std::vector<RMessage> AllResponses() {
       Rrenameat2{Rgetattr{kGetattrBasic, kQid, 040755, 1, 2, 3, 4, 5, 4096, 8, 9, 10},
                  Rgetattr{kGetattrBasic, kQid, 040700, 1, 2, 4, 4, 5, 4096, 8, 9, 11}},
       Runlinkatplus{Rgetattr{kGetattrBasic, kQid, 040755, 1, 2, 3, 4, 5, 4096, 8, 9, 10}},
+      Rsession{},
+      Rreclaim{kQid},
   };
 }
 

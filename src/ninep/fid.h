@@ -8,6 +8,7 @@
 // guarded by `mu`.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -23,16 +24,27 @@ namespace zerofs::ninep {
 // Tclunk. Release runs on whichever thread drops the last reference (it may
 // commit); the session keeps that off the I/O thread except in requests it
 // runs inline only when the connection is idle (placement.h).
+//
+// `session` is the client session's key (Tsession) or empty. When the
+// connection breaks, the session marks its open files KeepForSession: an
+// unlinked one is then kept for the session for a grace period instead of
+// being freed, so the client can reclaim it after reconnecting.
 class OpenRef {
  public:
-  OpenRef(fs::FileSystem* fs, fs::InodeId ino) : fs_(fs), ino_(ino) {}
-  ~OpenRef() { fs_->Release(ino_).Ignore(); }
+  OpenRef(fs::FileSystem* fs, fs::InodeId ino, std::string session = {})
+      : fs_(fs), ino_(ino), session_(std::move(session)) {}
+  ~OpenRef() { fs_->Release(ino_, session_, keep_.load()).Ignore(); }
   OpenRef(const OpenRef&) = delete;
   OpenRef& operator=(const OpenRef&) = delete;
+
+  const std::string& session() const { return session_; }
+  void KeepForSession() { keep_.store(true); }
 
  private:
   fs::FileSystem* const fs_;
   const fs::InodeId ino_;
+  const std::string session_;
+  std::atomic<bool> keep_{false};
 };
 
 enum class FidState : uint8_t {

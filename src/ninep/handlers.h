@@ -17,6 +17,7 @@
 #include "ninep/fid_table.h"
 #include "ninep/lock_table.h"
 #include "ninep/messages.h"
+#include "ninep/session_key.h"
 
 namespace zerofs::ninep {
 
@@ -24,10 +25,11 @@ namespace zerofs::ninep {
 // are shared with the rest of the connection.
 struct RequestContext {
   fs::FileSystem* fs = nullptr;
-  LockTable* locks = nullptr;  // the server-wide table
-  FidTable* fids = nullptr;    // this connection's fids
-  uint64_t session_id = 0;     // this connection, for LockTable
-  uint32_t msize = 0;          // negotiated by Tversion
+  LockTable* locks = nullptr;         // the server-wide table
+  FidTable* fids = nullptr;           // this connection's fids
+  uint64_t session_id = 0;            // this connection, for LockTable
+  SessionKey* session_key = nullptr;  // this connection's client session (Tsession)
+  uint32_t msize = 0;                 // negotiated by Tversion
   // Set on the I/O thread for Placement::kTryInline messages (Tread,
   // Tclunk): a handler that would have to wait (object store, a commit)
   // calls WouldBlock() instead, and the request goes to a worker.
@@ -78,6 +80,10 @@ HandlerResult Handle(RequestContext& c, const Tversion& m);
 HandlerResult Handle(RequestContext& c, const Tflush& m);
 HandlerResult Handle(RequestContext& c, const Tauth& m);
 HandlerResult Handle(RequestContext& c, const Tattach& m);
+
+// msg_session.cc
+HandlerResult Handle(RequestContext& c, const Tsession& m);
+HandlerResult Handle(RequestContext& c, const Treclaim& m);
 // msg_walk.cc
 HandlerResult Handle(RequestContext& c, const Twalk& m);
 // msg_open.cc

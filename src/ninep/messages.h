@@ -219,12 +219,29 @@ struct Tunlinkatplus {
   Tunlinkat unlink;
   ZFS_9P_MSG(Tunlinkatplus);
 };
+// zerofs extension: the client session's key (kSessionKeySize random
+// bytes, the same on every connection of one client), sent once after
+// Tversion. Unlinked files the session has open are kept for it for a
+// grace period when the connection breaks or the server restarts.
+struct Tsession {
+  std::string key;
+  ZFS_9P_MSG(Tsession);
+};
+// zerofs extension: makes `newfid` name the unlinked file `path` (a
+// qid.path) that this connection's session had open, with the user of
+// `fid` (an attached fid). The client then opens it with Tlopen.
+struct Treclaim {
+  uint32_t fid = 0, newfid = 0;
+  uint64_t path = 0;
+  ZFS_9P_MSG(Treclaim);
+};
 
 using TMessage =
     std::variant<Tversion, Tauth, Tattach, Tflush, Twalk, Tread, Twrite, Tclunk, Tremove, Tstatfs,
                  Tlopen, Tlcreate, Tsymlink, Tmknod, Trename, Treadlink, Tgetattr, Tsetattr,
                  Txattrwalk, Txattrcreate, Treaddir, Tfsync, Tlock, Tgetlock, Tlink, Tmkdir,
-                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus, Trenameat2, Tunlinkatplus>;
+                 Trenameat, Tunlinkat, Treaddirplus, Tsetattrplus, Trenameat2, Tunlinkatplus,
+                 Tsession, Treclaim>;
 
 // ---- R-messages ----------------------------------------------------------------
 
@@ -340,6 +357,10 @@ struct Rmkdir {
   Qid qid;
   ZFS_9P_MSG(Rmkdir);
 };
+struct Rreclaim {
+  Qid qid;
+  ZFS_9P_MSG(Rreclaim);
+};
 
 #undef ZFS_9P_MSG
 
@@ -353,12 +374,14 @@ using Rfsync = Empty<MsgType::kRfsync>;
 using Rlink = Empty<MsgType::kRlink>;
 using Rrenameat = Empty<MsgType::kRrenameat>;
 using Runlinkat = Empty<MsgType::kRunlinkat>;
+using Rsession = Empty<MsgType::kRsession>;
 
-using RMessage = std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite,
-                              Rclunk, Rremove, Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename,
-                              Rreadlink, Rgetattr, Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir,
-                              Rfsync, Rlock, Rgetlock, Rlink, Rmkdir, Rrenameat, Runlinkat,
-                              Rreaddirplus, Rsetattrplus, Rrenameat2, Runlinkatplus>;
+using RMessage =
+    std::variant<Rlerror, Rversion, Rauth, Rattach, Rflush, Rwalk, Rread, Rwrite, Rclunk, Rremove,
+                 Rstatfs, Rlopen, Rlcreate, Rsymlink, Rmknod, Rrename, Rreadlink, Rgetattr,
+                 Rsetattr, Rxattrwalk, Rxattrcreate, Rreaddir, Rfsync, Rlock, Rgetlock, Rlink,
+                 Rmkdir, Rrenameat, Runlinkat, Rreaddirplus, Rsetattrplus, Rrenameat2,
+                 Runlinkatplus, Rsession, Rreclaim>;
 
 // A directory entry inside Rreaddir::data.
 struct Dirent {

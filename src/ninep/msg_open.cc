@@ -38,8 +38,9 @@ HandlerResult Handle(RequestContext& c, const Tlopen& m) {
     return Error::Posix(ENOTDIR);
   }
   uint32_t access = AccessOf(m.flags);
-  ZFS_RETURN_IF_ERROR(c.fs->Open(fid->cred, fid->ino, access));
-  auto ref = std::make_shared<OpenRef>(c.fs, fid->ino);
+  std::string session = c.session_key != nullptr ? c.session_key->Get() : std::string();
+  ZFS_RETURN_IF_ERROR(c.fs->Open(fid->cred, fid->ino, access, session));
+  auto ref = std::make_shared<OpenRef>(c.fs, fid->ino, std::move(session));
   if ((m.flags & kOpenTrunc) && (access & fs::kAccessWrite) &&
       fid->type == fs::FileType::kRegular) {
     fs::SetAttrRequest req;
@@ -64,12 +65,10 @@ HandlerResult Handle(RequestContext& c, const Tlcreate& m) {
   ZFS_ASSIGN_OR_RETURN(fs::CreateResult cr, c.fs->Create(WithGid(dir->cred, m.gid), dir->ino,
                                                          m.name, m.mode & 07777, exclusive));
   uint32_t access = AccessOf(m.flags);
-  if (cr.created) {
-    ZFS_RETURN_IF_ERROR(c.fs->Open(fs::Cred::Root(), cr.attr.ino, access));
-  } else {
-    ZFS_RETURN_IF_ERROR(c.fs->Open(dir->cred, cr.attr.ino, access));
-  }
-  auto ref = std::make_shared<OpenRef>(c.fs, cr.attr.ino);
+  std::string session = c.session_key != nullptr ? c.session_key->Get() : std::string();
+  ZFS_RETURN_IF_ERROR(
+      c.fs->Open(cr.created ? fs::Cred::Root() : dir->cred, cr.attr.ino, access, session));
+  auto ref = std::make_shared<OpenRef>(c.fs, cr.attr.ino, std::move(session));
   if (!cr.created && (m.flags & kOpenTrunc) && (access & fs::kAccessWrite)) {
     fs::SetAttrRequest req;
     req.size = 0;

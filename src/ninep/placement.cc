@@ -50,6 +50,7 @@ Placement Place(std::string_view frame) {
     case MsgType::kTunlinkat:
     case MsgType::kTunlinkatplus:
     case MsgType::kTremove:
+    case MsgType::kTreclaim:
       return Placement::kInlineIfIdle;
     case MsgType::kTattach:
     case MsgType::kTwrite:

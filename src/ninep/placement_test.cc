@@ -32,6 +32,8 @@ TEST(PlacementTest, MetadataChangesRunInlineWhenIdle) {
   EXPECT_EQ(PlaceOf(Tlopen{1, 0}), Placement::kInlineIfIdle);
   EXPECT_EQ(PlaceOf(Trenameat2{1, "a", 1, "b", kRenameExchange}), PlaceOf(Trenameat{}));
   EXPECT_EQ(PlaceOf(Tunlinkatplus{{1, "d", 0}}), PlaceOf(Tunlinkat{}));
+  EXPECT_EQ(PlaceOf(Treclaim{1, 2, 3}), PlaceOf(Tlopen{}));
+  EXPECT_EQ(PlaceOf(Tsession{std::string(kSessionKeySize, 'k')}), Placement::kInline);
 }
 
 TEST(PlacementTest, WhatMayWaitOnTheStoreRunsOnAWorker) {

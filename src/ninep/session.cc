@@ -51,10 +51,18 @@ Session::Session(net::Socket socket, ServerShared* shared)
 }
 
 Session::~Session() {
-  // Backstop for requests that finished after Reset(): no fid or lock of a
-  // closed connection survives it.
-  fids_.Clear();
+  // Backstop for requests that finished after Reset(), and the server's
+  // stop (which ends Run without a Reset): no fid or lock of a closed
+  // connection survives it.
+  KeepOpenFilesForSession(fids_.Clear());
   shared_->locks.ReleaseSession(id_);
+}
+
+void Session::KeepOpenFilesForSession(const std::vector<std::shared_ptr<Fid>>& fids) {
+  for (const auto& f : fids) {
+    std::lock_guard<std::mutex> lock(f->mu);
+    if (f->open && !f->open->session().empty()) f->open->KeepForSession();
+  }
 }
 
 asio::awaitable<void> Session::Run() {
@@ -99,7 +107,7 @@ asio::awaitable<void> Session::Run() {
     end += n;
   }
   { replies_.CloseSocket(); }
-  co_await Reset();
+  co_await Reset(/*connection_lost=*/true);
 }
 
 asio::awaitable<bool> Session::Process(std::string_view frame, std::string* owned,
@@ -183,6 +191,7 @@ RequestContext Session::Context(uint32_t msize) {
   ctx.locks = &shared_->locks;
   ctx.fids = &fids_;
   ctx.session_id = id_;
+  ctx.session_key = &session_key_;
   ctx.msize = msize;
   return ctx;
 }
@@ -215,7 +224,7 @@ void Session::RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, ui
   for (uint16_t flush_tag : req->flush_tags) Send(Encoded(flush_tag, Rflush{}));
 }
 
-asio::awaitable<void> Session::Reset() {
+asio::awaitable<void> Session::Reset(bool connection_lost) {
   {
     std::lock_guard lock(mu_);
     for (auto it = inflight_.begin(); it != inflight_.end();) {
@@ -230,6 +239,7 @@ asio::awaitable<void> Session::Reset() {
   auto fids = fids_.Clear();
   shared_->locks.ReleaseSession(id_);
   if (fids.empty()) co_return;
+  if (connection_lost) KeepOpenFilesForSession(fids);
   // Dropping fids releases their open files, which may commit: a worker's job.
   auto drop = [fids = std::move(fids)]() mutable {
     fids.clear();
@@ -255,7 +265,8 @@ asio::awaitable<void> Session::HandleVersion(Header h, std::string_view frame) {
     reply.version = kVersionUnknown;
   } else {
     // A new session: earlier fids and requests are abandoned (version(5)).
-    co_await Reset();
+    co_await Reset(/*connection_lost=*/false);
+    session_key_.Clear();
     versioned_ = true;
     msize_ = reply.msize;
     // The extension is granted by naming it back.

@@ -107,7 +107,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void RunOnWorker(const std::shared_ptr<InFlight>& req, uint16_t tag, uint32_t msize,
                    const std::string& frame);
   // Cancels queued requests and drops fids and locks (Tversion, close).
-  asio::awaitable<void> Reset();
+  // `connection_lost`: the connection closed, so unlinked files the client
+  // session had open are kept for it (OpenRef::KeepForSession).
+  asio::awaitable<void> Reset(bool connection_lost);
+  // The client did not close these fids' files (its connection broke or the
+  // server stops): it may reconnect and want the unlinked ones back.
+  static void KeepOpenFilesForSession(const std::vector<std::shared_ptr<Fid>>& fids);
 
   // Sends `reply` now if nothing is queued before it, else queues it; drops
   // it once the connection is closed. Any thread; callers that must order
@@ -123,6 +128,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ServerShared* const shared_;
   const uint64_t id_;
   FidTable fids_;
+  SessionKey session_key_;
 
   // Reader only (the io thread).
   uint32_t msize_;

@@ -72,6 +72,14 @@ const char* MsgTypeName(uint8_t type) {
       return "Tunlinkatplus";
     case MsgType::kRunlinkatplus:
       return "Runlinkatplus";
+    case MsgType::kTsession:
+      return "Tsession";
+    case MsgType::kRsession:
+      return "Rsession";
+    case MsgType::kTreclaim:
+      return "Treclaim";
+    case MsgType::kRreclaim:
+      return "Rreclaim";
     case MsgType::kTfsync:
       return "Tfsync";
     case MsgType::kRfsync:

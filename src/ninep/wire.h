@@ -37,6 +37,8 @@ constexpr const char kVersion9P2000LZerofs[] = "9P2000.L.zerofs";
 
 // Walks name at most this many elements per message (walk(5)).
 constexpr size_t kMaxWalkElements = 16;
+// Tsession keys are this many bytes.
+constexpr size_t kSessionKeySize = 16;
 
 // Room taken by the headers of Rread (size tag type count[4]) and Twrite
 // (... fid[4] offset[8] count[4]); iounit = msize - kIoHeaderSize.
@@ -117,6 +119,13 @@ enum class MsgType : uint8_t {
   // zerofs extension: Tunlinkat answered with the directory's attributes after it.
   kTunlinkatplus = 156,
   kRunlinkatplus = 157,
+  // zerofs extension: names the client session (a key that outlives the
+  // connection), so files it had open survive a reconnect.
+  kTsession = 158,
+  kRsession = 159,
+  // zerofs extension: a fid for an unlinked file the session had open.
+  kTreclaim = 160,
+  kRreclaim = 161,
 };
 
 // "Tlopen", "Rgetattr", ... or "unknown" for logs.

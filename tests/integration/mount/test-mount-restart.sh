@@ -7,7 +7,10 @@
 # and after it. Everything must finish correctly through the same mount.
 # A process holds a POSIX lock through the mount across the restart: a
 # second mount must still find it taken afterwards (the first mount takes
-# its locks again when it reconnects), and free once released.
+# its locks again when it reconnects), and free once released. Another
+# keeps a file open that it deleted before the restart, and writes, fsyncs
+# and reads it after (the server keeps it for the mount's session: Tsession
+# and Treclaim).
 set -u
 ZEROFS=${1:?usage: test-mount-restart.sh ZEROFS}
 . "$(dirname "$0")/mount-lib.sh"
@@ -43,10 +46,32 @@ for i in $(seq 1 100); do [ -f "$T/lock.ready" ] && break; sleep 0.05; done
 [ "$(try_lock "$MNT2/locked")" = busy ] && ok "lock held through the first mount is seen by the second" ||
   fail "the second mount got a lock the first holds"
 
-mkdir -p "$T/src"
-for i in $(seq 1 60); do head -c $((i * 3001)) /dev/urandom > "$T/src/f$i"; done
 head -c 1000000 /dev/urandom > "$T/part1"
 head -c 1000000 /dev/urandom > "$T/part2"
+# The deleted-but-open file: written and fsynced, deleted, then (after the
+# restart) written at its end, fsynced and read back whole.
+python3 -c 'import os, sys, time
+path, ready, go, p1, p2 = sys.argv[1:]
+one, two = open(p1, "rb").read(), open(p2, "rb").read()
+fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+os.write(fd, one)
+os.fsync(fd)
+os.unlink(path)
+open(ready, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.05)
+os.pwrite(fd, two, len(one))
+os.fsync(fd)
+got = os.pread(fd, len(one) + len(two) + 1, 0)
+assert os.fstat(fd).st_nlink == 0, "it has a name again"
+sys.exit(0 if got == one + two else 3)' "$MNT/deleted" "$T/deleted.ready" "$T/deleted.go" \
+  "$T/part1" "$T/part2" > "$T/deleted.log" 2>&1 &
+DELETED=$!
+for i in $(seq 1 200); do [ -f "$T/deleted.ready" ] && break; sleep 0.05; done
+[ -f "$T/deleted.ready" ] || fail "deleted file: not ready: $(cat "$T/deleted.log")"
+
+mkdir -p "$T/src"
+for i in $(seq 1 60); do head -c $((i * 3001)) /dev/urandom > "$T/src/f$i"; done
 
 # The held-open file: first part now, second part after the restart.
 exec 3> "$MNT/held"
@@ -87,6 +112,10 @@ touch "$T/lock.release"
 wait $LOCKER || fail "locker process"
 [ "$(try_lock "$MNT2/locked")" = got ] && ok "lock free once released" ||
   fail "lock still taken after its holder closed the file"
+
+touch "$T/deleted.go"
+if wait $DELETED; then ok "deleted file held open across the restart: written, fsynced, read back"
+else fail "deleted file held open across the restart: $(cat "$T/deleted.log")"; fi
 
 cat "$T/part2" >&3 || fail "write to the held file after the restart"
 exec 3>&-

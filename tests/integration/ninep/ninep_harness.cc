@@ -14,7 +14,7 @@
 namespace zerofs::ninep {
 
 void NinepTest::SetUp() {
-  env_ = zerofs::testing::TestEnv::Create();
+  env_ = zerofs::testing::TestEnv::Create(env_options_);
   options_.addresses = {config::ListenAddress{"127.0.0.1", 0}};
   options_.unix_socket = env_->dir() + "/9p.sock";
   StartServer();

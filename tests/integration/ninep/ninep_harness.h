@@ -44,6 +44,7 @@ class NinepTest : public ::testing::Test {
                             uint32_t flags);
   std::string ReadAll(Client* c, uint32_t fid);
 
+  zerofs::testing::TestEnvOptions env_options_;  // read by SetUp
   std::unique_ptr<zerofs::testing::TestEnv> env_;
   NinepServerOptions options_;
   std::unique_ptr<ProtocolServer> server_;
