@@ -200,6 +200,10 @@ def ninep_seeds():
         "Rrenameat2": (155, attr + attr),
         "Tunlinkatplus": (156, l32(0) + s9(b"d") + l32(0x200)),
         "Runlinkatplus": (157, attr),
+        "Tsession": (158, s9(bytes(range(16)))),
+        "Rsession": (159, b""),
+        "Treclaim": (160, l32(0) + l32(5) + l64(6)),
+        "Rreclaim": (161, qid(0, 6)),
     }
     for i, (name, (t, body)) in enumerate(msgs.items()):
         write("ninep_fuzz", name, frame(t, i + 1, body))
