@@ -26,10 +26,9 @@ HandlerResult Handle(RequestContext& c, const Trenameat& m) {
 }
 
 HandlerResult Handle(RequestContext& c, const Trenameat2& m) {
-  // The two flags exclude each other, as in renameat2(2); others (such as
-  // RENAME_WHITEOUT) are not supported.
-  if ((m.flags & ~(kRenameNoReplace | kRenameExchange)) != 0 ||
-      m.flags == (kRenameNoReplace | kRenameExchange)) {
+  // Others (such as RENAME_WHITEOUT) are not supported; fs::Rename refuses
+  // the two together, as renameat2(2) does.
+  if ((m.flags & ~(kRenameNoReplace | kRenameExchange)) != 0) {
     return Error::Posix(EINVAL, "Trenameat2: unsupported flags");
   }
   ZFS_ASSIGN_OR_RETURN(auto olddir, c.fids->Get(m.olddirfid));
