@@ -10,7 +10,7 @@
 # its locks again when it reconnects), and free once released. Another
 # keeps a file open that it deleted before the restart, and writes, fsyncs
 # and reads it after (the server keeps it for the mount's session: Tsession
-# and Treclaim).
+# and Treclaim); another does the same across a dropped connection.
 set -u
 ZEROFS=${1:?usage: test-mount-restart.sh ZEROFS}
 . "$(dirname "$0")/mount-lib.sh"
@@ -46,11 +46,12 @@ for i in $(seq 1 100); do [ -f "$T/lock.ready" ] && break; sleep 0.05; done
 [ "$(try_lock "$MNT2/locked")" = busy ] && ok "lock held through the first mount is seen by the second" ||
   fail "the second mount got a lock the first holds"
 
-head -c 1000000 /dev/urandom > "$T/part1"
-head -c 1000000 /dev/urandom > "$T/part2"
-# The deleted-but-open file: written and fsynced, deleted, then (after the
-# restart) written at its end, fsynced and read back whole.
-python3 -c 'import os, sys, time
+# hold_deleted NAME: a process that writes and fsyncs $MNT/NAME, deletes
+# it, and once $T/NAME.go exists writes at its end, fsyncs and reads it back
+# whole through the same descriptor (exit 0 if all of it is right). Returns
+# once the file is deleted; its pid is in HELD_PID.
+hold_deleted() {
+  python3 -c 'import os, sys, time
 path, ready, go, p1, p2 = sys.argv[1:]
 one, two = open(p1, "rb").read(), open(p2, "rb").read()
 fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -64,11 +65,23 @@ os.pwrite(fd, two, len(one))
 os.fsync(fd)
 got = os.pread(fd, len(one) + len(two) + 1, 0)
 assert os.fstat(fd).st_nlink == 0, "it has a name again"
-sys.exit(0 if got == one + two else 3)' "$MNT/deleted" "$T/deleted.ready" "$T/deleted.go" \
-  "$T/part1" "$T/part2" > "$T/deleted.log" 2>&1 &
-DELETED=$!
-for i in $(seq 1 200); do [ -f "$T/deleted.ready" ] && break; sleep 0.05; done
-[ -f "$T/deleted.ready" ] || fail "deleted file: not ready: $(cat "$T/deleted.log")"
+sys.exit(0 if got == one + two else 3)' "$MNT/$1" "$T/$1.ready" "$T/$1.go" \
+    "$T/part1" "$T/part2" > "$T/$1.log" 2>&1 &
+  HELD_PID=$!
+  for i in $(seq 1 200); do [ -f "$T/$1.ready" ] && break; sleep 0.05; done
+  [ -f "$T/$1.ready" ] || fail "$1: not ready: $(cat "$T/$1.log")"
+}
+# check_deleted NAME PID WHAT: lets NAME's process go on and checks it.
+check_deleted() {
+  touch "$T/$1.go"
+  if wait "$2"; then ok "deleted file held open across $3: written, fsynced, read back"
+  else fail "deleted file held open across $3: $(cat "$T/$1.log")"; fi
+}
+
+head -c 1000000 /dev/urandom > "$T/part1"
+head -c 1000000 /dev/urandom > "$T/part2"
+hold_deleted deleted
+DELETED=$HELD_PID
 
 mkdir -p "$T/src"
 for i in $(seq 1 60); do head -c $((i * 3001)) /dev/urandom > "$T/src/f$i"; done
@@ -113,9 +126,7 @@ wait $LOCKER || fail "locker process"
 [ "$(try_lock "$MNT2/locked")" = got ] && ok "lock free once released" ||
   fail "lock still taken after its holder closed the file"
 
-touch "$T/deleted.go"
-if wait $DELETED; then ok "deleted file held open across the restart: written, fsynced, read back"
-else fail "deleted file held open across the restart: $(cat "$T/deleted.log")"; fi
+check_deleted deleted $DELETED "the restart"
 
 cat "$T/part2" >&3 || fail "write to the held file after the restart"
 exec 3>&-
@@ -131,6 +142,17 @@ for d in "$MNT"/tree/p*; do
   done
 done
 [ $bad = 0 ] && ok "tree verified after the restart" || fail "$bad files differ after the restart"
+
+# A dropped connection while the server keeps running (ss -K resets the
+# mounts' sockets): the server keeps the deleted file for the mount's
+# session, and the mount claims it back when it reconnects.
+hold_deleted dropped
+DROPPED=$HELD_PID
+dials=$(grep -c "connected to" "$T/mount.log")
+ss -K dst 127.0.0.1 dport = "$PORT" > /dev/null 2>&1
+check_deleted dropped $DROPPED "a dropped connection"
+[ "$(grep -c "connected to" "$T/mount.log")" -gt "$dials" ] ||
+  echo "note: ss -K reset no socket here (kernel without INET_DIAG_DESTROY?): nothing was dropped"
 
 mount_stop "$PID2" "$MNT2" || fail "second mount did not stop"
 mount_stop "$PID" "$MNT" && ok "SIGTERM unmounts"
