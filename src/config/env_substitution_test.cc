@@ -7,7 +7,7 @@
 namespace zerofs::config {
 namespace {
 
-EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+EnvLookup EnvOf(std::map<std::string, std::string> vars) {
   return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
     auto it = vars.find(name);
     if (it == vars.end()) return std::nullopt;
@@ -22,7 +22,7 @@ std::string Sub(std::string_view text, const EnvLookup& env) {
 }
 
 TEST(EnvSubstitutionTest, ReplacesEveryReferenceAnywhere) {
-  EnvLookup env = FakeEnv({{"A", "x"}, {"LONG_NAME_2", "yy"}, {"EMPTY", ""}});
+  EnvLookup env = EnvOf({{"A", "x"}, {"LONG_NAME_2", "yy"}, {"EMPTY", ""}});
   EXPECT_EQ(Sub("${A}", env), "x");
   EXPECT_EQ(Sub("pre-${A}-mid-${LONG_NAME_2}-post", env), "pre-x-mid-yy-post");
   EXPECT_EQ(Sub("${A}${A}${A}", env), "xxx");
@@ -31,12 +31,12 @@ TEST(EnvSubstitutionTest, ReplacesEveryReferenceAnywhere) {
 }
 
 TEST(EnvSubstitutionTest, SubstitutedValuesAreNotRescanned) {
-  EnvLookup env = FakeEnv({{"A", "${B}"}, {"B", "no"}});
+  EnvLookup env = EnvOf({{"A", "${B}"}, {"B", "no"}});
   EXPECT_EQ(Sub("${A}", env), "${B}");
 }
 
 TEST(EnvSubstitutionTest, DollarDollarBraceIsALiteral) {
-  EnvLookup env = FakeEnv({{"HOME", "/home/u"}});
+  EnvLookup env = EnvOf({{"HOME", "/home/u"}});
   EXPECT_EQ(Sub("$${HOME}", env), "${HOME}");
   EXPECT_EQ(Sub("a$${b}c${HOME}", env), "a${b}c/home/u");
   EXPECT_EQ(Sub("pa$$word", env), "pa$$word");
@@ -46,14 +46,14 @@ TEST(EnvSubstitutionTest, DollarDollarBraceIsALiteral) {
 }
 
 TEST(EnvSubstitutionTest, UnsetVariableIsAnErrorNamingIt) {
-  auto r = SubstituteEnv("x${ZEROFS_PASSWORD}y", FakeEnv({}));
+  auto r = SubstituteEnv("x${ZEROFS_PASSWORD}y", EnvOf({}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
   EXPECT_EQ(r.error().context(), "environment variable ZEROFS_PASSWORD is not set");
 }
 
 TEST(EnvSubstitutionTest, MalformedReferencesAreErrors) {
-  EnvLookup env = FakeEnv({{"A", "x"}});
+  EnvLookup env = EnvOf({{"A", "x"}});
   auto unterminated = SubstituteEnv("${A", env);
   ASSERT_FALSE(unterminated.ok());
   EXPECT_EQ(unterminated.error().context(), "unterminated '${' (write '$${' for a literal '${')");
@@ -66,18 +66,18 @@ TEST(EnvSubstitutionTest, MalformedReferencesAreErrors) {
 }
 
 TEST(EnvSubstitutionTest, ExpandsLeadingTildeOnly) {
-  EnvLookup env = FakeEnv({{"HOME", "/home/u/"}});
+  EnvLookup env = EnvOf({{"HOME", "/home/u/"}});
   EXPECT_EQ(*ExpandHome("~", env), "/home/u");
   EXPECT_EQ(*ExpandHome("~/.cache/zerofs", env), "/home/u/.cache/zerofs");
   EXPECT_EQ(*ExpandHome("/abs/~/x", env), "/abs/~/x");
   EXPECT_EQ(*ExpandHome("~other/x", env), "~other/x");
   EXPECT_EQ(*ExpandHome("relative", env), "relative");
-  EXPECT_EQ(*ExpandHome("~/x", FakeEnv({{"HOME", "/"}})), "/x");
-  EXPECT_EQ(*ExpandHome("~", FakeEnv({{"HOME", "/"}})), "/");
+  EXPECT_EQ(*ExpandHome("~/x", EnvOf({{"HOME", "/"}})), "/x");
+  EXPECT_EQ(*ExpandHome("~", EnvOf({{"HOME", "/"}})), "/");
 }
 
 TEST(EnvSubstitutionTest, TildeFallsBackToPasswdWithoutHome) {
-  auto r = ExpandHome("~/x", FakeEnv({}));
+  auto r = ExpandHome("~/x", EnvOf({}));
   // Every user running the tests has a passwd entry with a home directory.
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(r->front(), '/');

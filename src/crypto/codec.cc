@@ -33,7 +33,7 @@ ZSTD_DCtx* ThreadDCtx() {
   return dctx.get();
 }
 
-Error Corrupt(const std::string& what) { return Error(Code::kCorruption, "codec: " + what); }
+Error CodecCorrupt(const std::string& what) { return Error(Code::kCorruption, "codec: " + what); }
 
 std::string SizeTooBig(uint64_t size, size_t max_size) {
   return "decoded size " + std::to_string(size) + " exceeds limit " + std::to_string(max_size);
@@ -68,38 +68,39 @@ size_t CompressLz4(std::string_view in, std::string* out, size_t start) {
 
 Result<std::string> DecodeZstd(std::string_view body, size_t max_size) {
   const unsigned long long size = ZSTD_getFrameContentSize(body.data(), body.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR) return Corrupt("malformed zstd frame header");
-  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Corrupt("zstd frame without content size");
-  if (size > max_size) return Corrupt(SizeTooBig(size, max_size));
+  if (size == ZSTD_CONTENTSIZE_ERROR) return CodecCorrupt("malformed zstd frame header");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return CodecCorrupt("zstd frame without content size");
+  if (size > max_size) return CodecCorrupt(SizeTooBig(size, max_size));
   // Exactly one frame and nothing after it: trailing bytes mean damage.
   const size_t frame_size = ZSTD_findFrameCompressedSize(body.data(), body.size());
   if (ZSTD_isError(frame_size) || frame_size != body.size()) {
-    return Corrupt("malformed zstd frame");
+    return CodecCorrupt("malformed zstd frame");
   }
   ZSTD_DCtx* dctx = ThreadDCtx();
   if (dctx == nullptr) return Error(Code::kIoError, "codec: cannot allocate zstd context");
   std::string out(static_cast<size_t>(size), '\0');
   const size_t n = ZSTD_decompressDCtx(dctx, out.data(), out.size(), body.data(), body.size());
   if (ZSTD_isError(n)) {
-    return Corrupt(std::string("zstd: ") + ZSTD_getErrorName(n));
+    return CodecCorrupt(std::string("zstd: ") + ZSTD_getErrorName(n));
   }
-  if (n != size) return Corrupt("zstd frame shorter than its declared size");
+  if (n != size) return CodecCorrupt("zstd frame shorter than its declared size");
   return out;
 }
 
 Result<std::string> DecodeLz4(std::string_view body, size_t max_size) {
-  if (body.size() < kLz4LengthBytes) return Corrupt("lz4 body too short");
+  if (body.size() < kLz4LengthBytes) return CodecCorrupt("lz4 body too short");
   const uint32_t size = LoadLE32(body.data());
-  if (size > max_size) return Corrupt(SizeTooBig(size, max_size));
-  if (size > static_cast<uint32_t>(LZ4_MAX_INPUT_SIZE)) return Corrupt("lz4 size out of range");
+  if (size > max_size) return CodecCorrupt(SizeTooBig(size, max_size));
+  if (size > static_cast<uint32_t>(LZ4_MAX_INPUT_SIZE))
+    return CodecCorrupt("lz4 size out of range");
   body.remove_prefix(kLz4LengthBytes);
   if (body.size() > static_cast<size_t>(LZ4_compressBound(static_cast<int>(size)))) {
-    return Corrupt("lz4 block larger than its bound");
+    return CodecCorrupt("lz4 block larger than its bound");
   }
   std::string out(size, '\0');
   const int n = LZ4_decompress_safe(body.data(), out.data(), static_cast<int>(body.size()),
                                     static_cast<int>(size));
-  if (n < 0 || static_cast<uint32_t>(n) != size) return Corrupt("malformed lz4 block");
+  if (n < 0 || static_cast<uint32_t>(n) != size) return CodecCorrupt("malformed lz4 block");
   return out;
 }
 
@@ -172,19 +173,19 @@ void Encode(Codec codec, int level, std::string_view in, std::string* out) {
 }
 
 Result<std::string> Decode(std::string_view in, size_t max_size) {
-  if (in.empty()) return Corrupt("missing codec byte");
+  if (in.empty()) return CodecCorrupt("missing codec byte");
   const uint8_t codec = static_cast<uint8_t>(in[0]);
   std::string_view body = in.substr(1);
   switch (codec) {
     case static_cast<uint8_t>(Codec::kRaw):
-      if (body.size() > max_size) return Corrupt(SizeTooBig(body.size(), max_size));
+      if (body.size() > max_size) return CodecCorrupt(SizeTooBig(body.size(), max_size));
       return std::string(body);
     case static_cast<uint8_t>(Codec::kZstd):
       return DecodeZstd(body, max_size);
     case static_cast<uint8_t>(Codec::kLz4):
       return DecodeLz4(body, max_size);
   }
-  return Corrupt("unknown codec " + std::to_string(codec));
+  return CodecCorrupt("unknown codec " + std::to_string(codec));
 }
 
 }  // namespace zerofs::crypto

@@ -13,7 +13,9 @@ static_assert(kKeyFileBytes == 119);
 
 namespace {
 
-Error Corrupt(const std::string& what) { return Error(Code::kCorruption, "key file: " + what); }
+Error KeyFileCorrupt(const std::string& what) {
+  return Error(Code::kCorruption, "key file: " + what);
+}
 
 }  // namespace
 
@@ -27,20 +29,20 @@ Result<KeyFileContents> ParseKeyFile(std::string_view file) {
   std::string_view magic;
   uint16_t version = 0;
   if (!d.GetRaw(kKeyFileMagic.size(), &magic) || magic != kKeyFileMagic) {
-    return Corrupt("not a ZeroFS key file (bad magic)");
+    return KeyFileCorrupt("not a ZeroFS key file (bad magic)");
   }
-  if (!d.GetLE16(&version)) return Corrupt("truncated before version");
+  if (!d.GetLE16(&version)) return KeyFileCorrupt("truncated before version");
   // The version is checked before the length: a later version may be longer.
   if (version != kKeyFileVersion) {
-    return Corrupt("unsupported key file version " + std::to_string(version));
+    return KeyFileCorrupt("unsupported key file version " + std::to_string(version));
   }
   if (file.size() != kKeyFileBytes) {
-    return Corrupt("expected " + std::to_string(kKeyFileBytes) + " bytes, found " +
-                   std::to_string(file.size()));
+    return KeyFileCorrupt("expected " + std::to_string(kKeyFileBytes) + " bytes, found " +
+                          std::to_string(file.size()));
   }
   const size_t covered = kKeyFileBytes - kKeyFileChecksumBytes;
   if (Crc32c(file.data(), covered) != LoadLE32(file.data() + covered)) {
-    return Corrupt("checksum mismatch (file is damaged)");
+    return KeyFileCorrupt("checksum mismatch (file is damaged)");
   }
 
   KeyFileContents c;
@@ -51,13 +53,14 @@ Result<KeyFileContents> ParseKeyFile(std::string_view file) {
   d.GetLE64(&c.params.memlimit);
   d.GetRaw(kKeyFileSaltBytes, &salt);
   d.GetRaw(kWrappedKeyBytes, &c.wrapped_key);
-  if (!d.ok() || d.remaining() != kKeyFileChecksumBytes) return Corrupt("malformed");
+  if (!d.ok() || d.remaining() != kKeyFileChecksumBytes) return KeyFileCorrupt("malformed");
   if (algorithm != kKdfArgon2id13) {
-    return Corrupt("unknown KDF algorithm " + std::to_string(algorithm));
+    return KeyFileCorrupt("unknown KDF algorithm " + std::to_string(algorithm));
   }
   if (!KdfParamsInRange(c.params)) {
-    return Corrupt("KDF parameters out of range (opslimit " + std::to_string(c.params.opslimit) +
-                   ", memlimit " + std::to_string(c.params.memlimit) + ")");
+    return KeyFileCorrupt("KDF parameters out of range (opslimit " +
+                          std::to_string(c.params.opslimit) + ", memlimit " +
+                          std::to_string(c.params.memlimit) + ")");
   }
   for (size_t i = 0; i < kKeyFileSaltBytes; i++) c.salt[i] = static_cast<uint8_t>(salt[i]);
   c.header = file.substr(0, kKeyFileHeaderBytes);

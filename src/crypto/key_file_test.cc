@@ -16,7 +16,7 @@ namespace {
 // derive once per byte of the file.
 constexpr KdfParams kTinyKdf = {kMinOpslimit, kMinMemlimit};
 
-bool SameKey(const SecretKey& a, const SecretKey& b) {
+bool SameSecretKey(const SecretKey& a, const SecretKey& b) {
   return std::memcmp(a.data(), b.data(), kKeyBytes) == 0;
 }
 
@@ -35,7 +35,7 @@ TEST(KeyFileTest, CreateThenOpenWithRightPassword) {
   EXPECT_EQ(created->file_bytes.substr(0, 8), "ZEROFSKF");
   auto opened = OpenKeyFile(created->file_bytes, "correct horse");
   ASSERT_TRUE(opened.ok()) << opened.error().ToString();
-  EXPECT_TRUE(SameKey(*opened, created->data_key));
+  EXPECT_TRUE(SameSecretKey(*opened, created->data_key));
 }
 
 TEST(KeyFileTest, HeaderRecordsParameters) {
@@ -157,11 +157,11 @@ TEST(KeyFileTest, RewrapKeepsDataKeyAndRetiresOldPassword) {
 
   auto with_new = OpenKeyFile(*rewrapped, "new");
   ASSERT_TRUE(with_new.ok()) << with_new.error().ToString();
-  EXPECT_TRUE(SameKey(*with_new, created->data_key));
+  EXPECT_TRUE(SameSecretKey(*with_new, created->data_key));
   Subkeys before = DeriveSubkeys(created->data_key);
   Subkeys after = DeriveSubkeys(*with_new);
-  EXPECT_TRUE(SameKey(before.data, after.data));
-  EXPECT_TRUE(SameKey(before.meta, after.meta));
+  EXPECT_TRUE(SameSecretKey(before.data, after.data));
+  EXPECT_TRUE(SameSecretKey(before.meta, after.meta));
 
   auto with_old = OpenKeyFile(*rewrapped, "old");
   ASSERT_FALSE(with_old.ok());
@@ -182,13 +182,13 @@ TEST(KeyFileTest, RewrapWithWrongOldPasswordFails) {
 TEST(KeyFileTest, SubkeysDifferFromEachOtherAndFromDataKey) {
   SecretKey data_key = SecretKey::Random();
   Subkeys s = DeriveSubkeys(data_key);
-  EXPECT_FALSE(SameKey(s.data, s.meta));
-  EXPECT_FALSE(SameKey(s.data, data_key));
-  EXPECT_FALSE(SameKey(s.meta, data_key));
+  EXPECT_FALSE(SameSecretKey(s.data, s.meta));
+  EXPECT_FALSE(SameSecretKey(s.data, data_key));
+  EXPECT_FALSE(SameSecretKey(s.meta, data_key));
   // Deterministic.
   Subkeys again = DeriveSubkeys(data_key);
-  EXPECT_TRUE(SameKey(s.data, again.data));
-  EXPECT_TRUE(SameKey(s.meta, again.meta));
+  EXPECT_TRUE(SameSecretKey(s.data, again.data));
+  EXPECT_TRUE(SameSecretKey(s.meta, again.meta));
 }
 
 TEST(KeyFileTest, KdfProfiles) {

@@ -16,7 +16,7 @@ namespace zerofs::engine {
 namespace {
 
 constexpr size_t kMaxProblems = 200;
-constexpr uint64_t kFetchWindow = 8ull << 20;
+constexpr uint64_t kFsckFetchWindow = 8ull << 20;
 
 struct Ref {
   uint64_t ino = 0;
@@ -201,7 +201,7 @@ class Checker {
         if (by_frame.emplace(r.p.frame_index, &r).second) wanted.push_back(r.p.frame_index);
       }
       Status s = ForEachFrame(
-          parts_.store, id, *layout, wanted, kFetchWindow,
+          parts_.store, id, *layout, wanted, kFsckFetchWindow,
           [&](uint32_t i, std::string_view sealed) -> Status {
             const Ref& r = *by_frame[i];
             const std::string what =

@@ -31,9 +31,9 @@ std::string Random(uint64_t seed, size_t n) {
 }
 
 // Forwards to a store and counts every call that could change it.
-class CountingStore : public objstore::ObjectStore {
+class GcCountingStore : public objstore::ObjectStore {
  public:
-  explicit CountingStore(std::shared_ptr<objstore::ObjectStore> base) : base_(std::move(base)) {}
+  explicit GcCountingStore(std::shared_ptr<objstore::ObjectStore> base) : base_(std::move(base)) {}
   Result<objstore::GetResult> Get(std::string_view key,
                                   std::optional<objstore::ByteRange> range) override {
     return base_->Get(key, range);
@@ -313,7 +313,7 @@ TEST_F(GcTest, CheckIsReadOnly) {
   for (uint64_t i = 0; i < 64; i++) Write(e.get(), 3, i, Random(i + 99, kExtentSize));
   ASSERT_TRUE(e->Flush().ok());
   const auto state = BucketState();
-  auto counting = std::make_shared<CountingStore>(local_);
+  auto counting = std::make_shared<GcCountingStore>(local_);
   {
     EngineOptions ro = Options(1);
     ro.store = counting;

@@ -12,7 +12,7 @@ namespace zerofs::engine {
 
 namespace {
 
-rocksdb::WriteOptions NoWal() {
+rocksdb::WriteOptions NoWalForRecount() {
   rocksdb::WriteOptions wo;
   wo.disableWAL = true;  // the marker is written last: a crash recounts
   return wo;
@@ -30,8 +30,9 @@ Status EnsureInodeBytes(rocksdb::DB* db) {
   // only saw part of the history.
   const std::string b_lo(1, kInodeBytesPrefix);
   const std::string b_hi(1, kInodeBytesPrefix + 1);
-  ZFS_RETURN_IF_ERROR(FromRocks(db->DeleteRange(NoWal(), db->DefaultColumnFamily(), b_lo, b_hi),
-                                "clear inode bytes"));
+  ZFS_RETURN_IF_ERROR(
+      FromRocks(db->DeleteRange(NoWalForRecount(), db->DefaultColumnFamily(), b_lo, b_hi),
+                "clear inode bytes"));
 
   const std::string e_hi(1, kExtentPrefix + 1);
   rocksdb::Slice upper(e_hi);
@@ -61,7 +62,7 @@ Status EnsureInodeBytes(rocksdb::DB* db) {
     if (!have || ino != current) {
       emit();
       if (batch.Count() >= 4096) {
-        ZFS_RETURN_IF_ERROR(FromRocks(db->Write(NoWal(), &batch), "write inode bytes"));
+        ZFS_RETURN_IF_ERROR(FromRocks(db->Write(NoWalForRecount(), &batch), "write inode bytes"));
         batch.Clear();
       }
       current = ino;
@@ -73,7 +74,7 @@ Status EnsureInodeBytes(rocksdb::DB* db) {
   ZFS_RETURN_IF_ERROR(FromRocks(it->status(), "scan extents"));
   emit();
   batch.Put(kInodeBytesKey, "1");
-  ZFS_RETURN_IF_ERROR(FromRocks(db->Write(NoWal(), &batch), "write inode bytes"));
+  ZFS_RETURN_IF_ERROR(FromRocks(db->Write(NoWalForRecount(), &batch), "write inode bytes"));
   if (inodes > 0) spdlog::info("zerofs: counted the stored bytes of {} files", inodes);
   return OkStatus();
 }

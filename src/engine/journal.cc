@@ -6,7 +6,7 @@ namespace zerofs::engine {
 
 namespace {
 
-Error Bad(const std::string& what) { return Error(Code::kCorruption, "journal: " + what); }
+Error BadJournal(const std::string& what) { return Error(Code::kCorruption, "journal: " + what); }
 
 void EncodePayload(const JournalRecord& r, std::string* out) {
   switch (r.type) {
@@ -138,26 +138,26 @@ void JournalWriter::Add(const JournalRecord& record) {
 Result<std::vector<JournalRecord>> DecodeJournal(std::string_view body) {
   Decoder d(body);
   uint16_t version = 0;
-  if (!d.GetLE16(&version)) return Bad("truncated header");
+  if (!d.GetLE16(&version)) return BadJournal("truncated header");
   if (version != kJournalVersion) {
-    return Bad("unsupported version " + std::to_string(version));
+    return BadJournal("unsupported version " + std::to_string(version));
   }
   std::vector<JournalRecord> records;
   while (!d.done()) {
     uint8_t type = 0;
     std::string_view payload;
     if (!d.GetU8(&type) || !d.GetBytes32(&payload)) {
-      return Bad("truncated record " + std::to_string(records.size()));
+      return BadJournal("truncated record " + std::to_string(records.size()));
     }
     if (type < static_cast<uint8_t>(RecordType::kPut) ||
         type > static_cast<uint8_t>(RecordType::kSegmentInfo)) {
       if (type & kSkippableRecordBit) continue;
-      return Bad("unknown record type " + std::to_string(type));
+      return BadJournal("unknown record type " + std::to_string(type));
     }
     JournalRecord r;
     if (!DecodePayload(static_cast<RecordType>(type), payload, &r)) {
-      return Bad("malformed record " + std::to_string(records.size()) + " of type " +
-                 std::to_string(type));
+      return BadJournal("malformed record " + std::to_string(records.size()) + " of type " +
+                        std::to_string(type));
     }
     records.push_back(std::move(r));
   }

@@ -14,7 +14,7 @@ constexpr uint16_t kVersion = 1;
 constexpr std::string_view kAd = "ZFSM";
 constexpr size_t kMaxManifestBody = 64 << 20;
 
-Error Bad(const std::string& what) { return Error(Code::kCorruption, "manifest: " + what); }
+Error BadManifest(const std::string& what) { return Error(Code::kCorruption, "manifest: " + what); }
 
 }  // namespace
 
@@ -46,31 +46,31 @@ std::string Manifest::Encode(const crypto::SecretKey& meta_key) const {
 
 Result<Manifest> Manifest::Decode(std::string_view bytes, const crypto::SecretKey& meta_key) {
   if (bytes.size() < kMagic.size() + 2 || bytes.substr(0, kMagic.size()) != kMagic) {
-    return Bad("bad magic");
+    return BadManifest("bad magic");
   }
   const uint16_t version = LoadLE16(bytes.data() + kMagic.size());
-  if (version != kVersion) return Bad("unsupported version " + std::to_string(version));
+  if (version != kVersion) return BadManifest("unsupported version " + std::to_string(version));
   auto body = crypto::Open(meta_key, bytes.substr(kMagic.size() + 2), kAd);
-  if (!body.ok()) return Bad(body.error().context());
-  if (body->size() > kMaxManifestBody) return Bad("too large");
+  if (!body.ok()) return BadManifest(body.error().context());
+  if (body->size() > kMaxManifestBody) return BadManifest("too large");
   Decoder d(*body);
   Manifest m;
   uint32_t count = 0;
   if (!d.GetLE64(&m.epoch) || !d.GetLE64(&m.snapshot_id) || !d.GetLE64(&m.horizon) ||
       !d.GetLE64(&m.updated_ms) || !d.GetLE32(&count)) {
-    return Bad("truncated body");
+    return BadManifest("truncated body");
   }
   for (uint32_t i = 0; i < count; i++) {
     Checkpoint c;
     std::string_view name;
     if (!d.GetBytes32(&name, 4096) || !d.GetLE64(&c.snapshot_id) || !d.GetLE64(&c.horizon) ||
         !d.GetLE64(&c.created_ms)) {
-      return Bad("truncated checkpoint " + std::to_string(i));
+      return BadManifest("truncated checkpoint " + std::to_string(i));
     }
     c.name.assign(name);
     m.checkpoints.push_back(std::move(c));
   }
-  if (!d.done()) return Bad("trailing bytes");
+  if (!d.done()) return BadManifest("trailing bytes");
   return m;
 }
 

@@ -36,7 +36,7 @@ class CountingStore : public objstore::ForwardingStore {
 
 constexpr uint64_t kExtents = 48;
 
-std::string Pattern(uint64_t seed) {
+std::string CachePattern(uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string s(kExtentSize, 'r');
   for (size_t i = 0; i < s.size(); i += 3) s[i] = static_cast<char>(rng());
@@ -73,7 +73,7 @@ class ReadPathDiskCacheTest : public ::testing::Test {
     ASSERT_NE(e, nullptr);
     for (uint64_t first = 0; first < kExtents; first += 8) {
       Transaction t;
-      for (uint64_t i = first; i < first + 8; i++) t.WriteExtent(7, i, Pattern(i));
+      for (uint64_t i = first; i < first + 8; i++) t.WriteExtent(7, i, CachePattern(i));
       ASSERT_TRUE(e->Commit(std::move(t)).ok());
     }
     ASSERT_TRUE(e->Close().ok());
@@ -84,7 +84,7 @@ class ReadPathDiskCacheTest : public ::testing::Test {
     ASSERT_TRUE(got.ok()) << got.error().ToString();
     for (uint64_t i = 0; i < kExtents; i++) {
       ASSERT_NE((*got)[i], nullptr) << i;
-      EXPECT_EQ(*(*got)[i], Pattern(i)) << "extent " << i;
+      EXPECT_EQ(*(*got)[i], CachePattern(i)) << "extent " << i;
     }
   }
 

@@ -47,7 +47,7 @@ class SlowCountingStore : public objstore::ForwardingStore {
   std::atomic<int> max_running{0};
 };
 
-std::string Pattern(uint64_t seed) {
+std::string FlightPattern(uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string s(kExtentSize, '\0');
   for (size_t i = 0; i < s.size(); i += 8) s[i] = static_cast<char>(rng());
@@ -71,7 +71,8 @@ class ReadFlightTest : public ::testing::Test {
       auto e = Open(0, 0, 32);
       for (uint64_t i = 0; i < extents; i += 8) {
         Transaction t;
-        for (uint64_t j = i; j < std::min(extents, i + 8); j++) t.WriteExtent(kIno, j, Pattern(j));
+        for (uint64_t j = i; j < std::min(extents, i + 8); j++)
+          t.WriteExtent(kIno, j, FlightPattern(j));
         EXPECT_TRUE(e->Commit(std::move(t)).ok());
       }
       EXPECT_TRUE(e->Close().ok());
@@ -98,7 +99,7 @@ class ReadFlightTest : public ::testing::Test {
     ASSERT_TRUE(got.ok()) << got.error().ToString();
     for (uint64_t i = 0; i < count; i++) {
       ASSERT_TRUE((*got)[i] != nullptr) << first + i;
-      ASSERT_EQ(*(*got)[i], Pattern(first + i)) << first + i;
+      ASSERT_EQ(*(*got)[i], FlightPattern(first + i)) << first + i;
     }
   }
 
@@ -163,7 +164,7 @@ TEST_F(ReadFlightTest, SequentialReadsAreReadAhead) {
   // and the never-blocking read (what protocol I/O threads use) finds them.
   auto cached = e->ReadExtentsIfCached(kIno, 8, 8);
   ASSERT_TRUE(cached.ok() && cached->has_value()) << "extents 8..15 not in memory";
-  for (uint64_t i = 0; i < 8; i++) EXPECT_EQ(*(**cached)[i], Pattern(8 + i));
+  for (uint64_t i = 0; i < 8; i++) EXPECT_EQ(*(**cached)[i], FlightPattern(8 + i));
   ExpectExtents(e.get(), 16, 8);
   EXPECT_EQ(store_->foreground_gets.load(), 0) << "extents 8..23 should have been read ahead";
   // Reads served from memory keep the stream going: the window moved on.

@@ -14,7 +14,7 @@
 namespace zerofs::engine {
 namespace {
 
-std::string Pattern(uint64_t seed, size_t n) {
+std::string ReadPattern(uint64_t seed, size_t n) {
   std::mt19937_64 rng(seed);
   std::string s(n, '\0');
   for (size_t i = 0; i < n; i++) s[i] = (i % 3 == 0) ? static_cast<char>(rng()) : 'r';
@@ -44,7 +44,7 @@ class ReadPathTest : public ::testing::Test {
     for (uint64_t first = 0; first < n; first += 8) {
       Transaction t;
       for (uint64_t i = first; i < std::min(n, first + 8); i++) {
-        if (i % 5 != 4) t.WriteExtent(7, i, Pattern(i, i == n - 1 ? 1000 : kExtentSize));
+        if (i % 5 != 4) t.WriteExtent(7, i, ReadPattern(i, i == n - 1 ? 1000 : kExtentSize));
       }
       ASSERT_TRUE(e->Commit(std::move(t)).ok());
     }
@@ -60,7 +60,7 @@ class ReadPathTest : public ::testing::Test {
         EXPECT_EQ((*got)[k], nullptr) << "extent " << i << " should be a hole";
       } else {
         ASSERT_NE((*got)[k], nullptr) << "extent " << i;
-        EXPECT_EQ(*(*got)[k], Pattern(i, i == n - 1 ? 1000 : kExtentSize)) << "extent " << i;
+        EXPECT_EQ(*(*got)[k], ReadPattern(i, i == n - 1 ? 1000 : kExtentSize)) << "extent " << i;
       }
     }
   }
@@ -116,8 +116,8 @@ TEST_F(ReadPathTest, OtherInodesAndRangeLimits) {
   auto e = Open(0);
   WriteFile(e.get(), 10);
   Transaction t;
-  t.WriteExtent(8, 0, Pattern(99, kExtentSize));  // the next inode's extents
-  t.WriteExtent(6, 9, Pattern(98, kExtentSize));  // and the previous one's
+  t.WriteExtent(8, 0, ReadPattern(99, kExtentSize));  // the next inode's extents
+  t.WriteExtent(6, 9, ReadPattern(98, kExtentSize));  // and the previous one's
   ASSERT_TRUE(e->Commit(std::move(t)).ok());
   ExpectFile(e.get(), 0, 20, 10);  // stops at inode 7's keys
   auto none = e->ReadExtents(7, 5, 0);

@@ -6,7 +6,7 @@ namespace zerofs::nbd {
 
 namespace {
 
-const fs::Cred kRoot = fs::Cred::Root();
+const fs::Cred kRootCred = fs::Cred::Root();
 
 bool IsExportName(std::string_view name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
@@ -16,7 +16,7 @@ bool IsExportName(std::string_view name) {
 }  // namespace
 
 Result<fs::InodeId> Exports::Directory() {
-  ZFS_ASSIGN_OR_RETURN(fs::Attr attr, fs_->Lookup(kRoot, fs::kRootInode, kExportsDir));
+  ZFS_ASSIGN_OR_RETURN(fs::Attr attr, fs_->Lookup(kRootCred, fs::kRootInode, kExportsDir));
   if (attr.type != fs::FileType::kDirectory) {
     return Error::Posix(ENOTDIR, "/" + std::string(kExportsDir) + " is not a directory");
   }
@@ -28,7 +28,7 @@ Status Exports::EnsureDirectory() {
   if (dir.ok()) return OkStatus();
   if (dir.error().sys_errno() != ENOENT) return dir.error();
   if (fs_->options().read_only) return OkStatus();
-  auto made = fs_->Mkdir(kRoot, fs::kRootInode, kExportsDir, 0755);
+  auto made = fs_->Mkdir(kRootCred, fs::kRootInode, kExportsDir, 0755);
   if (!made.ok() && made.error().sys_errno() != EEXIST) {
     return made.error().Wrap("creating /" + std::string(kExportsDir));
   }
@@ -46,7 +46,7 @@ Result<std::vector<std::string>> Exports::List() {
   }
   uint64_t cookie = 0;
   for (;;) {
-    ZFS_ASSIGN_OR_RETURN(fs::ReadDirResult page, fs_->ReadDir(kRoot, *dir, cookie));
+    ZFS_ASSIGN_OR_RETURN(fs::ReadDirResult page, fs_->ReadDir(kRootCred, *dir, cookie));
     for (auto& e : page.entries) {
       cookie = e.cookie;
       if (e.type == fs::FileType::kRegular && IsExportName(e.name)) {
@@ -64,7 +64,7 @@ Result<ExportInfo> Exports::Find(std::string_view name) {
     return Error::Posix(ENOENT, what + ": no such export");
   }
   ZFS_ASSIGN_OR_RETURN(fs::InodeId dir, Directory());
-  auto attr = fs_->Lookup(kRoot, dir, name);
+  auto attr = fs_->Lookup(kRootCred, dir, name);
   if (!attr.ok()) {
     if (attr.error().sys_errno() == ENOENT) return Error::Posix(ENOENT, what + ": no such export");
     return attr.error().Wrap(what);

@@ -9,10 +9,10 @@
 namespace zerofs::ninep {
 
 namespace {
-constexpr size_t kMaxString = 0xFFFF;
+constexpr size_t kMaxNameBytes = 0xFFFF;
 
 Status CheckName(std::string_view s) {
-  if (s.size() > kMaxString) return Error::Posix(ENAMETOOLONG, "name over 65535 bytes");
+  if (s.size() > kMaxNameBytes) return Error::Posix(ENAMETOOLONG, "name over 65535 bytes");
   return OkStatus();
 }
 }  // namespace
