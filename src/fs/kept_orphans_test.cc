@@ -145,6 +145,23 @@ TEST_F(KeptOrphanTest, AnOldMarkWithoutHoldersIsSwept) {
   EXPECT_EQ(Errno(fs_->GetAttr(f.ino)), ESTALE);
 }
 
+TEST_F(KeptOrphanTest, AStaleMarkWithHoldersIsDeletedAtStart) {
+  // A mark whose inode still has a name (or is gone) is not kept: as a
+  // version-1 one, it is deleted.
+  Attr f = CreateOk(kRootInode, "f");
+  engine::Transaction txn;
+  txn.Put(keys::Orphan(f.ino), EncodeOrphanMark({kSessionA}));
+  txn.Put(keys::Orphan(f.ino + 1000), EncodeOrphanMark({kSessionA}));
+  ASSERT_TRUE(engine_->Commit(std::move(txn)).ok());
+  ASSERT_TRUE(engine_->Flush().ok());
+  Crash();
+  Open();
+  EXPECT_FALSE(engine_->Get(keys::Orphan(f.ino))->has_value());
+  EXPECT_FALSE(engine_->Get(keys::Orphan(f.ino + 1000))->has_value());
+  EXPECT_EQ(AttrOf(f.ino).nlink, 1u);
+  EXPECT_EQ(Errno(fs_->Reclaim(f.ino, kSessionA)), ESTALE);
+}
+
 TEST(OrphanMarkTest, RoundTripAndRejects) {
   std::vector<std::string> holders;
   ASSERT_TRUE(DecodeOrphanMark(std::string(1, '\x01'), &holders));

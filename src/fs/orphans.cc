@@ -91,16 +91,16 @@ Status FileSystem::Impl::SweepOrphans() {
                      "orphan mark of inode " + std::to_string(ino) + ": unknown version or length");
       }
       if (opens.IsOpen(ino)) continue;
-      if (!holders.empty() && options.reconnect_grace.count() > 0) {
+      InodeLocks lock(&locks, {ino});
+      engine::Transaction txn;
+      std::vector<StatsDelta> deltas;
+      auto rec = Load(ino);
+      if (rec.ok() && rec->nlink == 0 && !holders.empty() && options.reconnect_grace.count() > 0) {
         // Its sessions may come back for it (Reclaim); the reaper frees it
         // after the grace unless one opens it again.
         for (const std::string& h : holders) KeepForHolder(ino, h);
         continue;
       }
-      InodeLocks lock(&locks, {ino});
-      engine::Transaction txn;
-      std::vector<StatsDelta> deltas;
-      auto rec = Load(ino);
       if (rec.ok() && rec->nlink == 0 && Deferred(*rec)) {
         reaper->Enqueue(ino);
         continue;
