@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <random>
 #include <thread>
 
 namespace zerofs::mount {
@@ -37,6 +38,10 @@ std::string NewSessionKey() {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<size_t>(n);
+  }
+  if (got < key.size()) {  // no getrandom(2): the C++ library's source
+    std::random_device rd;
+    for (; got < key.size(); got++) key[got] = static_cast<char>(rd());
   }
   return key;
 }
