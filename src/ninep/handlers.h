@@ -39,6 +39,8 @@ struct RequestContext {
   std::string scratch;
 
   uint32_t iounit() const { return msize - kIoHeaderSize; }
+  // The connection's client session key (Tsession), empty if none.
+  std::string session() const { return session_key != nullptr ? session_key->Get() : ""; }
   Error WouldBlock() {
     would_block = true;
     return Error::Posix(EAGAIN, "would block");

@@ -38,7 +38,7 @@ HandlerResult Handle(RequestContext& c, const Tlopen& m) {
     return Error::Posix(ENOTDIR);
   }
   uint32_t access = AccessOf(m.flags);
-  std::string session = c.session_key != nullptr ? c.session_key->Get() : std::string();
+  std::string session = c.session();
   ZFS_RETURN_IF_ERROR(c.fs->Open(fid->cred, fid->ino, access, session));
   auto ref = std::make_shared<OpenRef>(c.fs, fid->ino, std::move(session));
   if ((m.flags & kOpenTrunc) && (access & fs::kAccessWrite) &&
@@ -65,7 +65,7 @@ HandlerResult Handle(RequestContext& c, const Tlcreate& m) {
   ZFS_ASSIGN_OR_RETURN(fs::CreateResult cr, c.fs->Create(WithGid(dir->cred, m.gid), dir->ino,
                                                          m.name, m.mode & 07777, exclusive));
   uint32_t access = AccessOf(m.flags);
-  std::string session = c.session_key != nullptr ? c.session_key->Get() : std::string();
+  std::string session = c.session();
   ZFS_RETURN_IF_ERROR(
       c.fs->Open(cr.created ? fs::Cred::Root() : dir->cred, cr.attr.ino, access, session));
   auto ref = std::make_shared<OpenRef>(c.fs, cr.attr.ino, std::move(session));

@@ -20,7 +20,7 @@ HandlerResult Handle(RequestContext& c, const Tsession& m) {
 
 HandlerResult Handle(RequestContext& c, const Treclaim& m) {
   ZFS_ASSIGN_OR_RETURN(auto fid, c.fids->Get(m.fid));
-  const std::string key = c.session_key != nullptr ? c.session_key->Get() : std::string();
+  const std::string key = c.session();
   if (key.empty()) return Error::Posix(EINVAL, "Treclaim before Tsession");
   ZFS_ASSIGN_OR_RETURN(fs::Attr attr, c.fs->Reclaim(m.path, key));
   ZFS_RETURN_IF_ERROR(c.fids->Insert(m.newfid, NewFid(attr, fid->cred)));
