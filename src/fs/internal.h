@@ -107,9 +107,9 @@ struct FileSystem::Impl {
   Status SweepOrphans();
   // The orphan mark of `ino` naming its current holders, in `txn`.
   void PutOrphanMark(engine::Transaction* txn, InodeId ino);
-  // Keeps orphan `ino` for `holder` for options.reconnect_grace and has the
-  // reaper look at it again then.
-  void KeepForHolder(InodeId ino, std::string_view holder);
+  // Keeps orphan `ino` for each of `holders` for options.reconnect_grace and
+  // has the reaper look at it again then (once for all of them).
+  void KeepForHolders(InodeId ino, const std::vector<std::string>& holders);
   // Whether freeing `rec` is left to the reaper rather than done inline.
   bool Deferred(const InodeRecord& rec) const {
     return reaper != nullptr && rec.type == FileType::kRegular &&

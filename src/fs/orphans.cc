@@ -49,9 +49,9 @@ void FileSystem::Impl::PutOrphanMark(engine::Transaction* txn, InodeId ino) {
   txn->Put(keys::Orphan(ino), EncodeOrphanMark(opens.Holders(ino)));
 }
 
-void FileSystem::Impl::KeepForHolder(InodeId ino, std::string_view holder) {
+void FileSystem::Impl::KeepForHolders(InodeId ino, const std::vector<std::string>& holders) {
   const auto until = OpenTable::Clock::now() + options.reconnect_grace;
-  opens.Keep(ino, holder, until);
+  for (const std::string& h : holders) opens.Keep(ino, h, until);
   reaper->EnqueueAt(ino, until);
 }
 
@@ -98,7 +98,7 @@ Status FileSystem::Impl::SweepOrphans() {
       if (rec.ok() && rec->nlink == 0 && !holders.empty() && options.reconnect_grace.count() > 0) {
         // Its sessions may come back for it (Reclaim); the reaper frees it
         // after the grace unless one opens it again.
-        for (const std::string& h : holders) KeepForHolder(ino, h);
+        KeepForHolders(ino, holders);
         continue;
       }
       if (rec.ok() && rec->nlink == 0 && Deferred(*rec)) {
@@ -152,7 +152,7 @@ Status FileSystem::Release(InodeId ino, std::string_view holder, bool keep_for_h
   if (keep_for_holder && !holder.empty() && !options_.read_only &&
       options_.reconnect_grace.count() > 0) {
     auto rec = impl_->Load(ino);
-    if (rec.ok() && rec->nlink == 0) impl_->KeepForHolder(ino, holder);
+    if (rec.ok() && rec->nlink == 0) impl_->KeepForHolders(ino, {std::string(holder)});
   }
   if (impl_->opens.Drop(ino, holder)) return OkStatus();
   if (options_.read_only) return OkStatus();
