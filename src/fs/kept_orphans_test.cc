@@ -31,6 +31,15 @@ class KeptOrphanTest : public FsTest {
     EXPECT_TRUE(v.ok() && v->has_value() && DecodeOrphanMark(**v, &holders));
     return holders;
   }
+  // Writes orphan marks as they are, then restarts after a crash.
+  void RestartWithMarks(const std::vector<std::pair<InodeId, std::string>>& marks) {
+    engine::Transaction txn;
+    for (const auto& [ino, value] : marks) txn.Put(keys::Orphan(ino), value);
+    ASSERT_TRUE(engine_->Commit(std::move(txn)).ok());
+    ASSERT_TRUE(engine_->Flush().ok());
+    Crash();
+    Open();
+  }
   // Waits (up to 5 s) until `ino` is freed.
   bool FreedWithin5s(InodeId ino) {
     for (int i = 0; i < 500; i++) {
@@ -136,12 +145,7 @@ TEST_F(KeptOrphanTest, AnOldMarkWithoutHoldersIsSwept) {
   Attr f = CreateOk(kRootInode, "f");
   ASSERT_TRUE(fs_->Open(Cred::Root(), f.ino, kAccessRead).ok());
   ASSERT_TRUE(fs_->Unlink(Cred::Root(), kRootInode, "f").ok());
-  engine::Transaction txn;
-  txn.Put(keys::Orphan(f.ino), std::string(1, '\x01'));
-  ASSERT_TRUE(engine_->Commit(std::move(txn)).ok());
-  ASSERT_TRUE(engine_->Flush().ok());
-  Crash();
-  Open();
+  RestartWithMarks({{f.ino, std::string(1, '\x01')}});
   EXPECT_EQ(Errno(fs_->GetAttr(f.ino)), ESTALE);
 }
 
@@ -149,13 +153,8 @@ TEST_F(KeptOrphanTest, AStaleMarkWithHoldersIsDeletedAtStart) {
   // A mark whose inode still has a name (or is gone) is not kept: as a
   // version-1 one, it is deleted.
   Attr f = CreateOk(kRootInode, "f");
-  engine::Transaction txn;
-  txn.Put(keys::Orphan(f.ino), EncodeOrphanMark({kSessionA}));
-  txn.Put(keys::Orphan(f.ino + 1000), EncodeOrphanMark({kSessionA}));
-  ASSERT_TRUE(engine_->Commit(std::move(txn)).ok());
-  ASSERT_TRUE(engine_->Flush().ok());
-  Crash();
-  Open();
+  RestartWithMarks(
+      {{f.ino, EncodeOrphanMark({kSessionA})}, {f.ino + 1000, EncodeOrphanMark({kSessionA})}});
   EXPECT_FALSE(engine_->Get(keys::Orphan(f.ino))->has_value());
   EXPECT_FALSE(engine_->Get(keys::Orphan(f.ino + 1000))->has_value());
   EXPECT_EQ(AttrOf(f.ino).nlink, 1u);
