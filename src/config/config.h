@@ -59,7 +59,7 @@ struct FilesystemConfig {
   double max_size_gb = 0.0;  // reported capacity and write limit; 0 = unlimited
   // Memory for extents changed by small writes before they are written
   // back (fs/write_buffer.h); 0 = every write goes to the engine at once.
-  uint64_t write_buffer_mb = 64;
+  uint64_t write_buffer_mb = 256;
   // How long an unlinked file stays for a 9P client session that had it
   // open, after its connection broke or the server restarted.
   uint32_t reconnect_grace_secs = 90;

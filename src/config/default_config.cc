@@ -89,7 +89,7 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # are kept here and written to the store in the background (at the latest
 # within a second, and on every fsync), so rewriting the same block is cheap.
 # 0 sends every write to the storage engine at once.
-# write_buffer_mb = 64
+# write_buffer_mb = 256
 
 # Seconds a deleted file stays for a `zerofs mount` client that still had it
 # open when its connection broke or the server restarted, so that the open

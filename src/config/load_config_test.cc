@@ -72,7 +72,7 @@ TEST(LoadConfigTest, MinimalFileGetsDefaults) {
   EXPECT_EQ(c.cache.memory_size_gb, 1.0);
   EXPECT_EQ(c.cache.read_ahead_mb, 8u);
   EXPECT_EQ(c.filesystem.max_size_gb, 0.0);
-  EXPECT_EQ(c.filesystem.write_buffer_mb, 64u);
+  EXPECT_EQ(c.filesystem.write_buffer_mb, 256u);
   EXPECT_EQ(c.filesystem.reconnect_grace_secs, 90u);
   ASSERT_TRUE(c.servers.nfs.has_value());
   ASSERT_EQ(c.servers.nfs->addresses.size(), 1u);

@@ -130,7 +130,7 @@ Status Mount(MountOptions options) {
 
   fuse_loop_config* loop = fuse_loop_cfg_create();
   fuse_loop_cfg_set_max_threads(loop, options.max_threads);
-  fuse_loop_cfg_set_idle_threads(loop, 4);
+  fuse_loop_cfg_set_idle_threads(loop, options.max_threads);
   int rc = fuse_session_loop_mt(se, loop);
   fuse_loop_cfg_destroy(loop);
 
