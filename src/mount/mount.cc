@@ -130,6 +130,9 @@ Status Mount(MountOptions options) {
 
   fuse_loop_config* loop = fuse_loop_cfg_create();
   fuse_loop_cfg_set_max_threads(loop, options.max_threads);
+  // Idle workers stay: with fewer allowed, bursts of write-back requests
+  // started and ended a thread (and faulted in its request buffer) for
+  // nearly every request.
   fuse_loop_cfg_set_idle_threads(loop, options.max_threads);
   int rc = fuse_session_loop_mt(se, loop);
   fuse_loop_cfg_destroy(loop);
