@@ -98,8 +98,8 @@ int Main(int argc, char** argv) {
       "bench_fs_small_writes: %llu random 4 KiB writes into a %llu MiB file: %.3f s (%.0f/s), "
       "per write p50 %.1f us p99 %.1f us max %.1f us; fsync %.1f ms\n",
       static_cast<unsigned long long>(writes), static_cast<unsigned long long>(file_mib),
-      write_secs, static_cast<double>(writes) / write_secs, lat[writes / 2],
-      lat[writes * 99 / 100], lat.back(), fsync_secs * 1000);
+      write_secs, static_cast<double>(writes) / write_secs, lat[writes / 2], lat[writes * 99 / 100],
+      lat.back(), fsync_secs * 1000);
   fsys.reset();
   Check(eng->Close(), "close");
   std::filesystem::remove_all(dir);
