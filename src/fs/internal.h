@@ -123,15 +123,18 @@ struct FileSystem::Impl {
   // (lock held); committing it discards them. Rename and link carry the
   // file's buffered data in their own transaction, so a crash never shows a
   // new name for a file without the data written before the rename (the
-  // write-temp-then-rename pattern).
+  // write-temp-then-rename pattern). With `from`, only extents at *from or
+  // above, and *from moves past the last one added (WriteBuffer::Peek).
   size_t AddBufferedExtents(
       engine::Transaction* txn, InodeId ino, size_t max = SIZE_MAX,
-      WriteBuffer::Clock::time_point before = WriteBuffer::Clock::time_point::max());
+      WriteBuffer::Clock::time_point before = WriteBuffer::Clock::time_point::max(),
+      uint64_t* from = nullptr);
   // WriteBackLocked writes back up to `max_extents` entries first buffered
-  // before `before`.
+  // before `before` (at *from or above, moving *from on, if given).
   Status WriteBackLocked(
       InodeId ino, size_t max_extents = SIZE_MAX,
-      WriteBuffer::Clock::time_point before = WriteBuffer::Clock::time_point::max());
+      WriteBuffer::Clock::time_point before = WriteBuffer::Clock::time_point::max(),
+      uint64_t* from = nullptr);
   Status WriteBackFile(InodeId ino);
   Status WriteBackAll();
   // After a write that buffered extents of `ino` (lock held): keeps the

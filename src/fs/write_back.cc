@@ -17,20 +17,23 @@ constexpr size_t kChunkExtents = 32;
 }  // namespace
 
 size_t FileSystem::Impl::AddBufferedExtents(engine::Transaction* txn, InodeId ino, size_t max,
-                                            WriteBuffer::Clock::time_point before) {
-  auto entries = buffer.Peek(ino, max, before);
+                                            WriteBuffer::Clock::time_point before, uint64_t* from) {
+  auto entries = buffer.Peek(ino, max, before, from != nullptr ? *from : 0);
   for (auto& [index, data] : entries) txn->WriteExtent(ino, index, std::string(*data));
+  if (from != nullptr && !entries.empty()) *from = entries.back().first + 1;
   return entries.size();
 }
 
 Status FileSystem::Impl::WriteBackLocked(InodeId ino, size_t max_extents,
-                                         WriteBuffer::Clock::time_point before) {
+                                         WriteBuffer::Clock::time_point before, uint64_t* from) {
+  uint64_t at = from != nullptr ? *from : 0;
   while (max_extents > 0) {
     engine::Transaction txn;
     const size_t added =
-        AddBufferedExtents(&txn, ino, std::min(max_extents, kChunkExtents), before);
+        AddBufferedExtents(&txn, ino, std::min(max_extents, kChunkExtents), before, &at);
     if (added == 0) break;
     max_extents -= added;
+    if (from != nullptr) *from = at;
     // Commit discards the entries it writes (also on failure: see Commit).
     ZFS_RETURN_IF_ERROR(Commit(std::move(txn)));
   }
@@ -121,12 +124,15 @@ void WriteBack::Run() {
 bool WriteBack::WriteBackChunks(InodeId ino, WriteBuffer::Clock::time_point before,
                                 const std::function<bool()>& more) {
   WriteBuffer& buffer = fs_->buffer;
+  // Entries below `from` were written back by an earlier chunk or were
+  // younger than `before` then (and entries added since are younger still).
+  uint64_t from = 0;
   while (more()) {
     Status s;
     {
       InodeLocks file_lock(&fs_->locks, {ino});
-      if (buffer.Peek(ino, 1, before).empty()) return true;
-      s = fs_->WriteBackLocked(ino, kChunkExtents, before);
+      if (buffer.Peek(ino, 1, before, from).empty()) return true;
+      s = fs_->WriteBackLocked(ino, kChunkExtents, before, &from);
     }
     if (!s.ok()) {
       spdlog::warn("zerofs: writing back inode {} failed: {}", ino, s.error().ToString());

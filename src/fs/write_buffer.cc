@@ -19,13 +19,13 @@ void WriteBuffer::Put(InodeId ino, uint64_t index, engine::ExtentData data, uint
   const uint32_t stored = engine::StoredAsHole(*data) ? 0 : static_cast<uint32_t>(data->size());
   Shard& shard = ShardOf(ino);
   std::lock_guard<std::mutex> lock(shard.mu);
-  auto [file, new_file] = shard.files.try_emplace(ino);
+  auto file = shard.files.try_emplace(ino).first;
   auto [it, added] = file->second.extents.try_emplace(index);
   Entry& e = it->second;
   if (added) {
     e.base_stored = base_stored;
     e.since = Clock::now();
-    if (new_file) file->second.oldest = e.since;
+    file->second.sinces.insert(file->second.sinces.end(), e.since);  // the clock is monotonic
     entries_.fetch_add(1, std::memory_order_relaxed);
   } else {
     file->second.stored_delta -= static_cast<int64_t>(e.stored) - e.base_stored;
@@ -56,17 +56,18 @@ int64_t WriteBuffer::StoredDelta(InodeId ino) const {
   return file == shard.files.end() ? 0 : file->second.stored_delta;
 }
 
-std::vector<std::pair<uint64_t, engine::ExtentData>> WriteBuffer::Peek(
-    InodeId ino, size_t max, Clock::time_point before) const {
+std::vector<std::pair<uint64_t, engine::ExtentData>> WriteBuffer::Peek(InodeId ino, size_t max,
+                                                                       Clock::time_point before,
+                                                                       uint64_t from) const {
   std::vector<std::pair<uint64_t, engine::ExtentData>> out;
   if (empty()) return out;
   const Shard& shard = ShardOf(ino);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto file = shard.files.find(ino);
   if (file == shard.files.end()) return out;
-  for (const auto& [index, e] : file->second.extents) {
-    if (out.size() >= max) break;
-    if (e.since < before) out.emplace_back(index, e.data);
+  const auto& extents = file->second.extents;
+  for (auto it = extents.lower_bound(from); it != extents.end() && out.size() < max; ++it) {
+    if (it->second.since < before) out.emplace_back(it->first, it->second.data);
   }
   return out;
 }
@@ -77,17 +78,12 @@ void WriteBuffer::EraseLocked(Shard* shard, std::unordered_map<InodeId, File>::i
   uint64_t erased = 0;
   for (auto it = first; it != last; ++it) {
     file->second.stored_delta -= static_cast<int64_t>(it->second.stored) - it->second.base_stored;
+    file->second.sinces.erase(file->second.sinces.find(it->second.since));
     erased++;
   }
   file->second.extents.erase(first, last);
   entries_.fetch_sub(erased, std::memory_order_relaxed);
-  if (file->second.extents.empty()) {
-    shard->files.erase(file);
-    return;
-  }
-  Clock::time_point oldest = Clock::time_point::max();
-  for (const auto& [index, e] : file->second.extents) oldest = std::min(oldest, e.since);
-  file->second.oldest = oldest;
+  if (file->second.extents.empty()) shard->files.erase(file);
 }
 
 void WriteBuffer::Discard(InodeId ino, uint64_t first, uint64_t end) {
@@ -115,7 +111,8 @@ std::vector<InodeId> WriteBuffer::Inodes(bool all, Clock::time_point dirty_befor
   for (const Shard& shard : shards_) {
     std::lock_guard<std::mutex> lock(shard.mu);
     for (const auto& [ino, file] : shard.files) {
-      if (all || file.oldest < dirty_before) out.push_back(ino);
+      // A file without entries is erased, so `sinces` is never empty here.
+      if (all || *file.sinces.begin() < dirty_before) out.push_back(ino);
     }
   }
   return out;

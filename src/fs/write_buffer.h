@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -67,10 +68,13 @@ class WriteBuffer {
   void Overlay(InodeId ino, uint64_t first, std::vector<engine::ExtentData>* out) const;
   // How the buffered extents of `ino` change its engine's StoredBytes.
   int64_t StoredDelta(InodeId ino) const;
-  // Up to `max` entries of `ino` first buffered before `before`, lowest
-  // index first (for a write-back).
+  // Up to `max` entries of `ino` at index `from` or above first buffered
+  // before `before`, lowest index first (for a write-back). A write-back in
+  // chunks passes the index after its last chunk as `from`: scanning from
+  // the start each time would step over the same young entries again.
   std::vector<std::pair<uint64_t, engine::ExtentData>> Peek(
-      InodeId ino, size_t max, Clock::time_point before = Clock::time_point::max()) const;
+      InodeId ino, size_t max, Clock::time_point before = Clock::time_point::max(),
+      uint64_t from = 0) const;
   // Drops the entries of extents [first, end) of `ino`.
   void Discard(InodeId ino, uint64_t first, uint64_t end);
   void DiscardAll(InodeId ino);
@@ -83,7 +87,9 @@ class WriteBuffer {
   struct File {
     std::map<uint64_t, Entry> extents;
     int64_t stored_delta = 0;
-    Clock::time_point oldest;  // of the entries' `since`
+    // The entries' `since`, so that the oldest is known without a scan of
+    // the entries after every discard (one per extent a commit writes).
+    std::multiset<Clock::time_point> sinces;
   };
   struct Shard {
     mutable std::mutex mu;

@@ -65,6 +65,29 @@ TEST(WriteBufferTest, OverlayDiscardAndInodes) {
   EXPECT_TRUE(b.Inodes(true, {}).empty());
 }
 
+TEST(WriteBufferTest, PeekResumesFromAnIndexAndSkipsYoungEntries) {
+  WriteBuffer b(16 * kE);
+  for (uint64_t i : {1, 3, 5, 7}) b.Put(9, i, Bytes("old" + std::to_string(i)), 0);
+  const auto cutoff = WriteBuffer::Clock::now() + std::chrono::milliseconds(1);
+  std::this_thread::sleep_until(cutoff + std::chrono::milliseconds(1));
+  b.Put(9, 0, Bytes("young0"), 0);
+  b.Put(9, 4, Bytes("young4"), 0);
+  // Older than the cutoff: 1, 3, 5, 7 (0 and 4 are younger).
+  auto first = b.Peek(9, 2, cutoff);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].first, 1u);
+  EXPECT_EQ(first[1].first, 3u);
+  auto rest = b.Peek(9, 10, cutoff, first.back().first + 1);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].first, 5u);
+  EXPECT_EQ(*rest[1].second, "old7");
+  EXPECT_TRUE(b.Peek(9, 10, cutoff, 8).empty());
+  // Without a cutoff every entry from `from` on.
+  auto all_from_4 = b.Peek(9, 10, WriteBuffer::Clock::time_point::max(), 4);
+  ASSERT_EQ(all_from_4.size(), 3u);
+  EXPECT_EQ(all_from_4[0].first, 4u);
+}
+
 class WriteBufferFsTest : public FsTest {
  protected:
   std::string EngineExtent(InodeId ino, uint64_t index) {
