@@ -19,20 +19,15 @@
 #include <thread>
 
 #include "common/check.h"
-#include "engine/engine.h"
-#include "fs/filesystem.h"
-#include "objstore/local_store.h"
+#include "common/local_fs.h"
 
 namespace zerofs {
 namespace {
 
 using bench::Check;
 using bench::Die;
+using bench::SecondsSince;
 using Clock = std::chrono::steady_clock;
-
-double Secs(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
 
 int Main(int argc, char** argv) {
   uint64_t gib = 100;
@@ -48,20 +43,11 @@ int Main(int argc, char** argv) {
     }
   }
   if (gib == 0) Die("--gib must be at least 1");
-  if (dir.empty()) {
-    dir = (std::filesystem::temp_directory_path() /
-           ("zerofs-bench-unlink-" + std::to_string(getpid())))
-              .string();
-  }
+  if (dir.empty()) dir = bench::TempBenchDir("unlink");
   std::filesystem::remove_all(dir);
-  auto store = Check(objstore::LocalStore::Open(dir + "/store"), "open store");
-  engine::EngineOptions eo;
-  eo.store = store;
-  eo.password = "bench";
-  eo.local_dir = dir + "/index";
-  eo.kdf = crypto::KdfParams::Interactive();
-  auto eng = Check(engine::Engine::Open(std::move(eo)), "open engine");
-  auto fsys = Check(fs::FileSystem::Open(eng.get(), fs::FsOptions{}), "open fs");
+  bench::LocalFs local(dir);
+  engine::Engine* eng = local.engine();
+  fs::FileSystem* fsys = local.fs();
   const fs::Cred root = fs::Cred::Root();
 
   const uint64_t extents = (gib << 30) / engine::kExtentSize;
@@ -84,7 +70,7 @@ int Main(int argc, char** argv) {
   }
   std::fprintf(stderr, "\r  100%%\n");
   Check(fsys->Flush(), "flush");
-  std::printf("built in %.1f s; stored %.1f MiB\n", Secs(build),
+  std::printf("built in %.1f s; stored %.1f MiB\n", SecondsSince(build),
               static_cast<double>(Check(eng->StoredBytes(f.ino), "stored")) / 1048576.0);
 
   // A small-file writer running meanwhile: its longest single operation is
@@ -98,16 +84,16 @@ int Main(int argc, char** argv) {
       auto c = Check(fsys->Create(root, fs::kRootInode, "small-" + std::to_string(n), 0644, true),
                      "create small");
       Check(fsys->Write(root, c.attr.ino, 0, "hello"), "write small");
-      worst = std::max(worst, Secs(t));
+      worst = std::max(worst, SecondsSince(t));
       ops++;
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto start = Clock::now();
   Check(fsys->Unlink(root, fs::kRootInode, "big"), "unlink");
-  const double unlink_secs = Secs(start);
+  const double unlink_secs = SecondsSince(start);
   fsys->WaitForBackgroundFrees();
-  const double freed_secs = Secs(start);
+  const double freed_secs = SecondsSince(start);
   stop = true;
   writer.join();
   const uint64_t left = Check(eng->StoredBytes(f.ino), "stored after");
@@ -118,8 +104,7 @@ int Main(int argc, char** argv) {
       unlink_secs * 1000, freed_secs, static_cast<double>(extents) / freed_secs);
   std::printf("a concurrent small-file writer: %llu creates+writes, longest %.1f ms\n",
               static_cast<unsigned long long>(ops), worst * 1000);
-  fsys.reset();
-  Check(eng->Close(), "close");
+  local.Close();
   std::filesystem::remove_all(dir);
   return 0;
 }

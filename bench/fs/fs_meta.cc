@@ -30,9 +30,7 @@
 #include <vector>
 
 #include "common/check.h"
-#include "engine/engine.h"
-#include "fs/filesystem.h"
-#include "objstore/local_store.h"
+#include "common/local_fs.h"
 
 namespace zerofs {
 namespace {
@@ -71,16 +69,8 @@ struct Rates {
 Rates RunCore(const Options& o) {
   const std::string dir = o.dir + "/core";
   std::filesystem::create_directories(dir);
-  auto store = Check(objstore::LocalStore::Open(dir + "/store"), "open store");
-  engine::EngineOptions eo;
-  eo.store = store;
-  eo.password = "bench";
-  eo.local_dir = dir + "/index";
-  eo.flush_interval = std::chrono::milliseconds(0);
-  eo.snapshot_interval = std::chrono::milliseconds(0);
-  eo.kdf = crypto::KdfParams::Interactive();
-  auto eng = Check(engine::Engine::Open(std::move(eo)), "open engine");
-  auto fsys = Check(fs::FileSystem::Open(eng.get(), fs::FsOptions{}), "open fs");
+  bench::LocalFs local(dir, fs::FsOptions{}, /*periodic=*/false);
+  fs::FileSystem* fsys = local.fs();
   const fs::Cred root = fs::Cred::Root();
   const uint64_t per = o.files / o.threads;
 
@@ -131,8 +121,7 @@ Rates RunCore(const Options& o) {
     }
     if (seen != o.readdir + 2) Die("readdir saw " + std::to_string(seen) + " entries");
   });
-  fsys.reset();
-  Check(eng->Close(), "close");
+  local.Close();
   return r;
 }
 
@@ -211,11 +200,7 @@ Options ParseArgs(int argc, char** argv) {
     }
   }
   if (o.threads == 0 || o.files < o.threads) Die("need --threads >= 1 and --files >= --threads");
-  if (o.dir.empty()) {
-    o.dir =
-        (std::filesystem::temp_directory_path() / ("zerofs-bench-fs-" + std::to_string(getpid())))
-            .string();
-  }
+  if (o.dir.empty()) o.dir = bench::TempBenchDir("fs");
   return o;
 }
 

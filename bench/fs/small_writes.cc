@@ -18,9 +18,7 @@
 
 #include "common/check.h"
 #include "common/data_gen.h"
-#include "engine/engine.h"
-#include "fs/filesystem.h"
-#include "objstore/local_store.h"
+#include "common/local_fs.h"
 
 namespace zerofs {
 namespace {
@@ -28,10 +26,7 @@ namespace {
 using bench::Check;
 using bench::Die;
 using Clock = std::chrono::steady_clock;
-
-double Secs(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
+using bench::SecondsSince;
 
 int Main(int argc, char** argv) {
   uint64_t file_mib = 64;
@@ -53,22 +48,12 @@ int Main(int argc, char** argv) {
     }
   }
   if (file_mib == 0 || writes == 0) Die("--file-mib and --writes must be at least 1");
-  if (dir.empty()) {
-    dir = (std::filesystem::temp_directory_path() /
-           ("zerofs-bench-small-writes-" + std::to_string(getpid())))
-              .string();
-  }
+  if (dir.empty()) dir = bench::TempBenchDir("small-writes");
   std::filesystem::remove_all(dir);
-  auto store = Check(objstore::LocalStore::Open(dir + "/store"), "open store");
-  engine::EngineOptions eo;
-  eo.store = store;
-  eo.password = "bench";
-  eo.local_dir = dir + "/index";
-  eo.kdf = crypto::KdfParams::Interactive();
-  auto eng = Check(engine::Engine::Open(std::move(eo)), "open engine");
   fs::FsOptions fo;
   if (buffer_mib >= 0) fo.write_buffer_bytes = static_cast<uint64_t>(buffer_mib) << 20;
-  auto fsys = Check(fs::FileSystem::Open(eng.get(), fo), "open fs");
+  bench::LocalFs local(dir, fo);
+  fs::FileSystem* fsys = local.fs();
   const fs::Cred root = fs::Cred::Root();
 
   auto f = Check(fsys->Create(root, fs::kRootInode, "rand.dat", 0644, true), "create").attr;
@@ -87,12 +72,12 @@ int Main(int argc, char** argv) {
   for (uint64_t i = 0; i < writes; i++) {
     auto t = Clock::now();
     Check(fsys->Write(root, f.ino, (rng() % blocks) * 4096, block), "write");
-    lat[i] = Secs(t) * 1e6;
+    lat[i] = SecondsSince(t) * 1e6;
   }
-  const double write_secs = Secs(start);
+  const double write_secs = SecondsSince(start);
   auto sync_start = Clock::now();
   Check(fsys->Fsync(f.ino), "fsync");
-  const double fsync_secs = Secs(sync_start);
+  const double fsync_secs = SecondsSince(sync_start);
   std::sort(lat.begin(), lat.end());
   std::printf(
       "bench_fs_small_writes: %llu random 4 KiB writes into a %llu MiB file: %.3f s (%.0f/s), "
@@ -100,8 +85,7 @@ int Main(int argc, char** argv) {
       static_cast<unsigned long long>(writes), static_cast<unsigned long long>(file_mib),
       write_secs, static_cast<double>(writes) / write_secs, lat[writes / 2], lat[writes * 99 / 100],
       lat.back(), fsync_secs * 1000);
-  fsys.reset();
-  Check(eng->Close(), "close");
+  local.Close();
   std::filesystem::remove_all(dir);
   return 0;
 }
