@@ -26,14 +26,14 @@ size_t FileSystem::Impl::AddBufferedExtents(engine::Transaction* txn, InodeId in
 
 Status FileSystem::Impl::WriteBackLocked(InodeId ino, size_t max_extents,
                                          WriteBuffer::Clock::time_point before, uint64_t* from) {
-  uint64_t at = from != nullptr ? *from : 0;
+  uint64_t start = 0;
+  uint64_t* cursor = from != nullptr ? from : &start;
   while (max_extents > 0) {
     engine::Transaction txn;
     const size_t added =
-        AddBufferedExtents(&txn, ino, std::min(max_extents, kChunkExtents), before, &at);
+        AddBufferedExtents(&txn, ino, std::min(max_extents, kChunkExtents), before, cursor);
     if (added == 0) break;
     max_extents -= added;
-    if (from != nullptr) *from = at;
     // Commit discards the entries it writes (also on failure: see Commit).
     ZFS_RETURN_IF_ERROR(Commit(std::move(txn)));
   }
