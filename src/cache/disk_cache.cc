@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <vector>
+#include <filesystem>
+#include <system_error>
 
 #include "cache/disk_cache_file.h"
 
@@ -22,12 +22,18 @@ namespace {
 // Nice value of the writer thread (write-behind; see WriterLoop).
 constexpr int kWriterNice = 10;
 
-// Entries live under a directory named after the format version, so a
-// future format never misreads these files.
-constexpr std::string_view kVersionDir = "v1";
+// The logs live under a directory named after the format version, so a
+// future format never misreads these files. Older layouts are removed.
+constexpr std::string_view kVersionDir = "v2";
+constexpr std::string_view kOldVersionDirs[] = {"v1"};
 constexpr uint64_t kBlock = 4096;
 
 uint64_t ChargeOf(uint64_t file_size) { return (file_size + kBlock - 1) / kBlock * kBlock; }
+
+uint64_t FileBytesFor(const DiskCacheOptions& o) {
+  if (o.file_bytes != 0) return o.file_bytes;
+  return std::clamp<uint64_t>(o.capacity_bytes / 64, 16 << 10, 16 << 20);
+}
 
 class Fd {
  public:
@@ -38,6 +44,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -61,41 +68,54 @@ Status MakeDirs(const std::string& path) {
   return OkStatus();
 }
 
-// Reads up to `limit` bytes from the start of `fd`.
-bool ReadAll(int fd, uint64_t limit, std::string* out) {
-  out->resize(limit);
+// Reads exactly `n` bytes at `offset`; false on an error or a short file.
+bool ReadAt(int fd, uint64_t offset, uint64_t n, std::string* out) {
+  out->resize(n);
   uint64_t got = 0;
-  while (got < limit) {
-    const ssize_t n = pread(fd, out->data() + got, limit - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) break;
-    got += static_cast<uint64_t>(n);
+  while (got < n) {
+    const ssize_t r = pread(fd, out->data() + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    got += static_cast<uint64_t>(r);
   }
-  out->resize(got);
   return true;
 }
 
-bool WriteAll(int fd, std::string_view data) {
+bool WriteAt(int fd, uint64_t offset, std::string_view data) {
   while (!data.empty()) {
-    const ssize_t n = write(fd, data.data(), data.size());
+    const ssize_t n = pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
   }
   return true;
 }
 
-struct Found {
-  std::string key;
-  uint64_t size;
-  struct timespec mtime;
-};
-
 }  // namespace
 
+// One log file. Only the writer thread appends to it or removes it; readers
+// hold a reference while they read, so a file removed meanwhile stays
+// readable through its descriptor.
+struct DiskCache::LogFile {
+  LogFile(uint64_t s, Queue q, int f) : seq(s), queue(q), fd(f) {}
+  ~LogFile() { close(fd); }
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+
+  const uint64_t seq;
+  Queue queue;
+  const int fd;
+  uint64_t size = 0;  // bytes appended (reserved) so far
+  // Keys of the records appended, in order. Some may be dead (erased, or
+  // the key was written again later); the index says which are live.
+  std::vector<std::string> keys;
+};
+
 DiskCache::DiskCache(DiskCacheOptions options)
-    : options_(std::move(options)), policy_(options_.capacity_bytes) {}
+    : options_(std::move(options)),
+      file_bytes_(FileBytesFor(options_)),
+      small_target_(options_.capacity_bytes / 10) {}
 
 Result<std::unique_ptr<DiskCache>> DiskCache::Open(DiskCacheOptions options) {
   while (options.dir.size() > 1 && options.dir.back() == '/') options.dir.pop_back();
@@ -109,8 +129,8 @@ Result<std::unique_ptr<DiskCache>> DiskCache::Open(DiskCacheOptions options) {
     if (fd.get() < 0) return DirError(root, "not writable", errno);
   }
   unlink(probe.c_str());
-  // Two caches on one directory would each bound only their own entries
-  // and remove each other's temporary files.
+  // Two caches on one directory would each bound only their own logs and
+  // write over each other's.
   const std::string lock_path = root + "/LOCK";
   const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd < 0) return DirError(root, "cannot open LOCK", errno);
@@ -144,118 +164,139 @@ DiskCache::~DiskCache() {
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
 
-std::string DiskCache::PathOf(std::string_view key) const {
-  // Callers checked that the key has a file name.
-  return options_.dir + "/" + std::string(kVersionDir) + "/" + ShardOf(key) + "/" +
-         *EntryFileName(key);
+std::string DiskCache::LogPath(uint64_t seq) const {
+  return options_.dir + "/" + std::string(kVersionDir) + "/" + LogFileName(seq);
 }
 
 Status DiskCache::Rebuild() {
-  const std::string base = options_.dir + "/" + std::string(kVersionDir);
-  std::vector<Found> found;
-  for (int shard = 0; shard < 256; shard++) {
-    char name[3];
-    std::snprintf(name, sizeof(name), "%02x", shard);
-    const std::string dir = base + "/" + name;
-    DIR* d = opendir(dir.c_str());
-    if (d == nullptr) {
-      if (errno == ENOENT) continue;
-      return DirError(dir, "cannot list", errno);
-    }
-    while (struct dirent* e = readdir(d)) {
-      const std::string file = e->d_name;
-      if (file == "." || file == "..") continue;
-      const std::string path = dir + "/" + file;
-      // Anything not a valid entry in its right shard is a leftover
-      // (temporary file of an interrupted write, damaged entry): removed.
-      bool ok = false;
-      std::optional<std::string> key = KeyFromFileName(file);
-      struct stat st;
-      if (key && ShardOf(*key) == name && lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-        Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-        std::string head;
-        if (fd.get() >= 0 && ReadAll(fd.get(), kEntryHeaderSize + key->size(), &head)) {
-          auto h = DecodeEntryHeader(head, static_cast<uint64_t>(st.st_size));
-          ok = h.ok() && head.substr(kEntryHeaderSize) == *key;
-        }
-        if (ok) found.push_back(Found{*key, static_cast<uint64_t>(st.st_size), st.st_mtim});
-      }
-      if (!ok) {
-        unlink(path.c_str());
-        stats_.bad_entries++;
-      }
-    }
-    closedir(d);
+  // A cache only: the entries of an older layout are not converted.
+  for (std::string_view old : kOldVersionDirs) {
+    std::error_code ec;
+    std::filesystem::remove_all(options_.dir + "/" + std::string(old), ec);
   }
-  // Oldest first, so that the oldest are evicted first. Entries that were
-  // kept across a restart have proven themselves: main queue.
-  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-    return a.mtime.tv_sec != b.mtime.tv_sec ? a.mtime.tv_sec < b.mtime.tv_sec
-                                            : a.mtime.tv_nsec < b.mtime.tv_nsec;
-  });
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<Policy::Evicted> evicted;
-  for (const Found& f : found) {
-    const uint64_t charge = ChargeOf(f.size);
-    policy_.Insert(f.key, FileInfo{charge}, charge, &evicted, /*main=*/true);
+  const std::string base = options_.dir + "/" + std::string(kVersionDir);
+  std::vector<uint64_t> seqs;
+  DIR* d = opendir(base.c_str());
+  if (d == nullptr) return DirError(base, "cannot list", errno);
+  while (struct dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (std::optional<uint64_t> seq = SeqOfLogFileName(name)) {
+      seqs.push_back(*seq);
+    } else {
+      unlink((base + "/" + name).c_str());  // not ours, or a leftover
+    }
+  }
+  closedir(d);
+  // Oldest first, so that the oldest are evicted first. Entries kept
+  // across a restart have proven themselves: main queue.
+  std::sort(seqs.begin(), seqs.end());
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (uint64_t seq : seqs) {
+    LoadLog(seq, LogPath(seq));
+    next_seq_ = seq + 1;
   }
   // A smaller disk_size_gb than last time: trim now.
-  RemoveEvictedLocked(&evicted);
+  while (usage_ > options_.capacity_bytes && !main_files_.empty()) {
+    EvictOldestLocked(lock, kMain);
+  }
   return OkStatus();
 }
 
+bool DiskCache::LoadLog(uint64_t seq, const std::string& path) {
+  Fd fd(open(path.c_str(), O_RDWR | O_CLOEXEC));
+  struct stat st;
+  if (fd.get() < 0 || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    unlink(path.c_str());
+    return false;
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
+  auto file = std::make_shared<LogFile>(seq, kMain, fd.release());
+  uint64_t pos = 0;
+  std::string head;
+  while (pos < size) {
+    const uint64_t n = std::min<uint64_t>(size - pos, kEntryHeaderSize + kMaxKeyBytes);
+    if (!ReadAt(file->fd, pos, n, &head)) break;
+    auto h = DecodeEntryHeader(head, size - pos);
+    if (!h.ok()) break;
+    std::string key = head.substr(kEntryHeaderSize, h->key_length);
+    // A key written again later (after an Erase) lives in the later record.
+    index_[key] = Loc{seq, pos, RecordSize(*h), 0};
+    file->keys.push_back(std::move(key));
+    pos += RecordSize(*h);
+  }
+  if (pos < size) {
+    // A torn tail (a crash during an append) or damage: what follows the
+    // last good record cannot be told apart, so it goes.
+    stats_.bad_entries++;
+    if (pos == 0 || ftruncate(file->fd, static_cast<off_t>(pos)) != 0) {
+      for (const std::string& k : file->keys) index_.erase(k);
+      unlink(path.c_str());
+      return false;
+    }
+  }
+  if (pos == 0) {
+    unlink(path.c_str());
+    return false;
+  }
+  file->size = pos;
+  usage_ += ChargeOf(pos);
+  files_.emplace(seq, std::move(file));
+  main_files_.push_back(seq);
+  return true;
+}
+
 std::optional<std::string> DiskCache::Lookup(std::string_view key) {
-  std::string path;
+  std::shared_ptr<LogFile> file;
+  Loc loc;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = pending_.find(std::string(key)); it != pending_.end()) {
+    const std::string k(key);
+    if (auto it = pending_.find(k); it != pending_.end()) {
       stats_.hits++;
-      return *it->second;
+      return *it->second.value;
     }
-    if (policy_.Find(key) == nullptr) {
+    auto it = index_.find(k);
+    if (it == index_.end()) {
       stats_.misses++;
       return std::nullopt;
     }
-    path = PathOf(key);
+    if (it->second.freq < 3) it->second.freq++;
+    loc = it->second;
+    file = files_.at(loc.file);
   }
-  // Read without the lock: an eviction may unlink the file meanwhile, which
-  // an open descriptor survives; a file already gone is a miss.
-  std::string file;
-  bool read = false;
-  {
-    Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    struct stat st;
-    if (fd.get() >= 0 && fstat(fd.get(), &st) == 0) {
-      read = ReadAll(fd.get(), static_cast<uint64_t>(st.st_size), &file);
-    }
-  }
-  auto value = read ? DecodeEntry(file, key) : Result<std::string>(Error(Code::kIoError, "read"));
+  // Read without the lock: the writer may evict the file meanwhile, which
+  // the reference (and its open descriptor) survives.
+  std::string record;
+  auto value = ReadAt(file->fd, loc.offset, loc.size, &record)
+                   ? DecodeEntry(record, key)
+                   : Result<std::string>(Error(Code::kIoError, "read"));
   std::lock_guard<std::mutex> lock(mutex_);
   if (value.ok()) {
     stats_.hits++;
     return std::move(value).value();
   }
   stats_.misses++;
-  if (policy_.Erase(key)) {
-    unlink(path.c_str());
+  auto it = index_.find(std::string(key));
+  if (it != index_.end() && it->second.file == loc.file && it->second.offset == loc.offset) {
+    index_.erase(it);
     stats_.bad_entries++;
   }
   return std::nullopt;
 }
 
 void DiskCache::Insert(std::string_view key, std::string_view value) {
-  if (!EntryFileName(key)) return;
+  if (key.empty() || key.size() > kMaxKeyBytes) return;
   const uint64_t bytes = key.size() + value.size();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stop_ || policy_.Contains(key)) return;
     std::string k(key);
-    if (pending_.count(k) != 0) return;
+    if (stop_ || index_.count(k) != 0 || pending_.count(k) != 0) return;
     if (pending_bytes_ + bytes > options_.max_pending_bytes) {
       stats_.dropped_writes++;
       return;
     }
-    pending_.emplace(k, std::make_shared<const std::string>(value));
+    pending_.emplace(k, Pending{std::make_shared<const std::string>(value), false, 0, true});
     queue_.push_back(std::move(k));
     pending_bytes_ += bytes;
   }
@@ -264,15 +305,13 @@ void DiskCache::Insert(std::string_view key, std::string_view value) {
 
 void DiskCache::Erase(std::string_view key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = pending_.find(std::string(key)); it != pending_.end()) {
-    pending_bytes_ -= key.size() + it->second->size();
+  const std::string k(key);
+  if (auto it = pending_.find(k); it != pending_.end()) {
+    if (it->second.counted) pending_bytes_ -= k.size() + it->second.value->size();
     pending_.erase(it);  // the writer skips it (its queue_ item stays)
     stats_.bad_entries++;
   }
-  if (policy_.Erase(key)) {
-    unlink(PathOf(key).c_str());
-    stats_.bad_entries++;
-  }
+  if (index_.erase(k) != 0) stats_.bad_entries++;
 }
 
 void DiskCache::WaitForWrites() {
@@ -283,8 +322,9 @@ void DiskCache::WaitForWrites() {
 DiskCacheStats DiskCache::Stats() const {
   std::lock_guard<std::mutex> lock(mutex_);
   DiskCacheStats s = stats_;
-  s.usage = policy_.usage();
-  s.entries = policy_.size();
+  s.usage = usage_;
+  s.entries = index_.size();
+  s.files = files_.size();
   return s;
 }
 
@@ -306,59 +346,193 @@ void DiskCache::WriteQueued(bool wait) {
     queue_.pop_front();
     auto it = pending_.find(key);
     if (it == pending_.end()) continue;  // erased while queued
-    std::shared_ptr<const std::string> value = it->second;
+    const Pending p = it->second;
     writing_ = true;
     lock.unlock();
-    WriteOne(key, value);
+    AppendOne(key, p);
     lock.lock();
     writing_ = false;
     cv_.notify_all();
   }
 }
 
-void DiskCache::WriteOne(const std::string& key, const std::shared_ptr<const std::string>& value) {
-  const std::string path = PathOf(key);
-  const std::string shard_dir = path.substr(0, path.rfind('/'));
-  // '.' never appears in an entry's file name, so a temporary file is never
-  // mistaken for an entry (Rebuild removes it).
-  const std::string temp = path + ".tmp" + std::to_string(temp_counter_++);
-  const std::string bytes = EncodeEntry(key, *value);
-  bool ok = shard_dirs_.count(shard_dir) != 0;
-  if (!ok && (mkdir(shard_dir.c_str(), 0700) == 0 || errno == EEXIST)) {
-    ok = true;
-    shard_dirs_.insert(shard_dir);
-  }
-  if (ok) {
-    Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    ok = fd.get() >= 0 && WriteAll(fd.get(), bytes);
-  }
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = pending_.find(key);
-  const bool still_wanted = it != pending_.end() && it->second == value;
-  if (still_wanted) {
-    pending_bytes_ -= key.size() + value->size();
+void DiskCache::AppendOne(const std::string& key, const Pending& p) {
+  const std::string record = EncodeEntry(key, *p.value);
+  std::unique_lock<std::mutex> lock(mutex_);
+  // False once the entry was erased (or erased and queued again) while the
+  // lock was released.
+  auto still_pending = [&] {
+    auto it = pending_.find(key);
+    return it != pending_.end() && it->second.value == p.value;
+  };
+  // Leaves the queue: written, or dropped.
+  auto settle = [&](bool wanted) {
+    if (!still_pending()) return false;
+    auto it = pending_.find(key);
+    if (p.counted) pending_bytes_ -= key.size() + p.value->size();
     pending_.erase(it);
-  }
-  // Renamed under the lock, so that an eviction of this key (which unlinks
-  // under the lock too) can never remove a newer file.
-  if (!ok || !still_wanted || rename(temp.c_str(), path.c_str()) != 0) {
-    unlink(temp.c_str());
-    if (still_wanted) stats_.dropped_writes++;
+    if (!wanted) stats_.dropped_writes++;
+    return true;
+  };
+  if (ChargeOf(record.size()) > options_.capacity_bytes) {
+    settle(false);
     return;
   }
-  if (policy_.Contains(key)) return;  // same immutable bytes, same file
-  const uint64_t charge = ChargeOf(bytes.size());
-  std::vector<Policy::Evicted> evicted;
-  if (policy_.Insert(key, FileInfo{charge}, charge, &evicted)) stats_.inserts++;
-  RemoveEvictedLocked(&evicted);
+  const Queue q = p.to_main || TakeGhostLocked(key) ? kMain : kSmall;
+  // Make room: whole files go until the record fits (the active file may
+  // be among them, if it is the oldest of its queue).
+  std::shared_ptr<LogFile> file;
+  uint64_t grow = 0;
+  while (true) {
+    file.reset();
+    if (active_[q] != 0) {
+      file = files_.at(active_[q]);
+      if (file->size + record.size() > file_bytes_) {
+        active_[q] = 0;  // full: it is closed, a new one starts
+        file.reset();
+      }
+    }
+    grow = file ? ChargeOf(file->size + record.size()) - ChargeOf(file->size)
+                : ChargeOf(record.size());
+    if (usage_ + grow <= options_.capacity_bytes) break;
+    if (!small_files_.empty() && (small_usage_ > small_target_ || main_files_.empty())) {
+      EvictOldestLocked(lock, kSmall);
+    } else if (!main_files_.empty()) {
+      EvictOldestLocked(lock, kMain);
+    } else {
+      settle(false);  // cannot happen: the record alone fits the capacity
+      return;
+    }
+  }
+  if (!still_pending()) return;  // erased while files were evicted
+  if (!file) {
+    const uint64_t seq = next_seq_++;
+    const int fd = open(LogPath(seq).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      settle(false);
+      return;
+    }
+    file = std::make_shared<LogFile>(seq, q, fd);
+    files_.emplace(seq, file);
+    (q == kSmall ? small_files_ : main_files_).push_back(seq);
+    active_[q] = seq;
+  }
+  // Reserve the place, then write without the lock: only this thread
+  // appends, and nobody can read the record before the index names it.
+  const uint64_t offset = file->size;
+  file->size += record.size();
+  usage_ += grow;
+  if (q == kSmall) small_usage_ += grow;
+  lock.unlock();
+  const bool written = WriteAt(file->fd, offset, record);
+  lock.lock();
+  if (!written) {
+    // A gap or torn record now: nothing more goes into this file.
+    if (active_[q] == file->seq) active_[q] = 0;
+    settle(false);
+    return;
+  }
+  if (!settle(true)) return;  // erased meanwhile: dead bytes in the log
+  index_[key] = Loc{file->seq, offset, record.size(), p.freq};
+  file->keys.push_back(key);
+  if (p.counted) {
+    stats_.inserts++;
+  } else {
+    stats_.moved++;
+  }
+  // The small queue is kept near its share even while there is room, so a
+  // one-off scan reuses the same space rather than growing the cache. Its
+  // newest file always stays (its entries have had no chance to be read).
+  while (small_usage_ > small_target_ && small_files_.size() > 1) {
+    EvictOldestLocked(lock, kSmall);
+  }
 }
 
-void DiskCache::RemoveEvictedLocked(std::vector<Policy::Evicted>* evicted) {
-  for (const Policy::Evicted& e : *evicted) {
-    unlink(PathOf(e.key).c_str());
+void DiskCache::EvictOldestLocked(std::unique_lock<std::mutex>& lock, Queue q) {
+  std::deque<uint64_t>& files = q == kSmall ? small_files_ : main_files_;
+  const uint64_t seq = files.front();
+  files.pop_front();
+  if (active_[q] == seq) active_[q] = 0;
+  std::shared_ptr<LogFile> file = files_.at(seq);
+  // Entries read since they were written (or last moved) survive: from
+  // the small queue into the main one, in the main queue with one access
+  // less. The others are forgotten, those of the small queue as ghosts.
+  struct Kept {
+    std::string key;
+    Loc loc;
+  };
+  std::vector<Kept> kept;
+  for (const std::string& key : file->keys) {
+    auto it = index_.find(key);
+    if (it == index_.end() || it->second.file != seq) continue;  // dead
+    if (it->second.freq > 0) {
+      kept.push_back(Kept{key, it->second});
+      continue;
+    }
     stats_.evictions++;
+    if (q == kSmall) RememberGhostLocked(key, it->second.size);
+    index_.erase(it);
   }
-  evicted->clear();
+  // The kept records are read without the lock; until they are queued,
+  // lookups still find them in this file.
+  std::vector<std::optional<std::string>> values(kept.size());
+  lock.unlock();
+  std::string record;
+  for (size_t i = 0; i < kept.size(); i++) {
+    if (!ReadAt(file->fd, kept[i].loc.offset, kept[i].loc.size, &record)) continue;
+    auto v = DecodeEntry(record, kept[i].key);
+    if (v.ok()) values[i] = std::move(v).value();
+  }
+  lock.lock();
+  for (size_t i = 0; i < kept.size(); i++) {
+    auto it = index_.find(kept[i].key);
+    if (it == index_.end() || it->second.file != seq || it->second.offset != kept[i].loc.offset) {
+      continue;  // erased meanwhile
+    }
+    const uint8_t freq = it->second.freq;
+    index_.erase(it);
+    if (!values[i]) {
+      stats_.bad_entries++;
+      continue;
+    }
+    pending_[kept[i].key] = Pending{std::make_shared<const std::string>(std::move(*values[i])),
+                                    true, static_cast<uint8_t>(q == kSmall ? 0 : freq - 1), false};
+    queue_.push_front(kept[i].key);
+  }
+  DropFileLocked(seq);
+}
+
+void DiskCache::DropFileLocked(uint64_t seq) {
+  auto it = files_.find(seq);
+  const uint64_t charge = ChargeOf(it->second->size);
+  usage_ -= charge;
+  if (it->second->queue == kSmall) small_usage_ -= charge;
+  unlink(LogPath(seq).c_str());  // readers keep their descriptor
+  files_.erase(it);
+}
+
+void DiskCache::RememberGhostLocked(const std::string& key, uint64_t charge) {
+  if (ghost_index_.count(key) != 0) return;
+  ghosts_.emplace_front(key, charge);
+  ghost_index_.emplace(ghosts_.front().first, ghosts_.begin());
+  ghost_usage_ += charge;
+  // Remember about as much as the main queue holds.
+  while (ghost_usage_ > options_.capacity_bytes - small_target_ && !ghosts_.empty()) {
+    auto last = std::prev(ghosts_.end());
+    ghost_usage_ -= last->second;
+    ghost_index_.erase(std::string_view(last->first));
+    ghosts_.erase(last);
+  }
+}
+
+bool DiskCache::TakeGhostLocked(const std::string& key) {
+  auto it = ghost_index_.find(key);
+  if (it == ghost_index_.end()) return false;
+  ghost_usage_ -= it->second->second;
+  auto g = it->second;
+  ghost_index_.erase(it);
+  ghosts_.erase(g);
+  return true;
 }
 
 }  // namespace zerofs::cache

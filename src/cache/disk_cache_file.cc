@@ -10,25 +10,21 @@ namespace zerofs::cache {
 namespace {
 
 // Header layout (little-endian): magic[8] version:u32 key_length:u16
-// reserved:u16 value_length:u64 crc:u32 reserved:u32. The CRC covers the
-// header's first 24 bytes, the key and the value.
+// reserved:u16 value_length:u64 crc:u32 header_crc:u32. The CRC covers the
+// header's first 24 bytes, the key and the value; the header CRC covers
+// the header's first 28 bytes and the key, so that a log can be walked
+// record by record at open without reading the values.
 constexpr size_t kCrcOffset = 24;
+constexpr size_t kHeaderCrcOffset = 28;
+
+uint32_t HeaderCrc(std::string_view head28, std::string_view key) {
+  return Crc32c(key.data(), key.size(), Crc32c(head28.data(), head28.size()));
+}
 
 uint32_t EntryCrc(std::string_view head24, std::string_view key, std::string_view value) {
   uint32_t crc = Crc32c(head24.data(), head24.size());
   crc = Crc32c(key.data(), key.size(), crc);
   return Crc32c(value.data(), value.size(), crc);
-}
-
-bool Plain(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -42,13 +38,13 @@ std::string EncodeEntry(std::string_view key, std::string_view value) {
   PutLE16(&out, 0);
   PutLE64(&out, value.size());
   PutLE32(&out, EntryCrc(out, key, value));
-  PutLE32(&out, 0);
+  PutLE32(&out, HeaderCrc(out, key));
   out.append(key);
   out.append(value);
   return out;
 }
 
-Result<EntryHeader> DecodeEntryHeader(std::string_view header, uint64_t file_size) {
+Result<EntryHeader> DecodeEntryHeader(std::string_view header, uint64_t available) {
   if (header.size() < kEntryHeaderSize) {
     return Error(Code::kCorruption, "cache entry shorter than its header");
   }
@@ -64,69 +60,59 @@ Result<EntryHeader> DecodeEntryHeader(std::string_view header, uint64_t file_siz
   h.key_length = LoadLE16(p + 12);
   h.value_length = LoadLE64(p + 16);
   h.crc = LoadLE32(p + kCrcOffset);
-  if (h.key_length == 0 || h.key_length > kMaxKeyBytes || LoadLE16(p + 14) != 0 ||
-      LoadLE32(p + 28) != 0) {
+  if (h.key_length == 0 || h.key_length > kMaxKeyBytes || LoadLE16(p + 14) != 0) {
     return Error(Code::kCorruption, "cache entry: bad header");
   }
-  if (file_size < kEntryHeaderSize + h.key_length ||
-      h.value_length != file_size - kEntryHeaderSize - h.key_length) {
-    return Error(Code::kCorruption, "cache entry: size does not match its header");
+  if (header.size() < kEntryHeaderSize + h.key_length ||
+      HeaderCrc(header.substr(0, kHeaderCrcOffset),
+                header.substr(kEntryHeaderSize, h.key_length)) != LoadLE32(p + kHeaderCrcOffset)) {
+    return Error(Code::kCorruption, "cache entry: header checksum mismatch");
+  }
+  if (available < kEntryHeaderSize + h.key_length ||
+      h.value_length > available - kEntryHeaderSize - h.key_length) {
+    return Error(Code::kCorruption, "cache entry: runs past the end of its log");
   }
   return h;
 }
 
-Result<std::string> DecodeEntry(std::string_view file, std::string_view key) {
-  ZFS_ASSIGN_OR_RETURN(EntryHeader h, DecodeEntryHeader(file, file.size()));
-  const std::string_view stored_key = file.substr(kEntryHeaderSize, h.key_length);
+Result<std::string> DecodeEntry(std::string_view record, std::string_view key) {
+  ZFS_ASSIGN_OR_RETURN(EntryHeader h, DecodeEntryHeader(record, record.size()));
+  if (RecordSize(h) != record.size()) {
+    return Error(Code::kCorruption, "cache entry: size does not match its header");
+  }
+  const std::string_view stored_key = record.substr(kEntryHeaderSize, h.key_length);
   if (stored_key != key) return Error(Code::kCorruption, "cache entry: holds another key");
-  const std::string_view value = file.substr(kEntryHeaderSize + h.key_length);
-  if (EntryCrc(file.substr(0, kCrcOffset), stored_key, value) != h.crc) {
+  const std::string_view value = record.substr(kEntryHeaderSize + h.key_length);
+  if (EntryCrc(record.substr(0, kCrcOffset), stored_key, value) != h.crc) {
     return Error(Code::kCorruption, "cache entry: checksum mismatch");
   }
   return std::string(value);
 }
 
-std::optional<std::string> EntryFileName(std::string_view key) {
-  if (key.empty() || key.size() > kMaxKeyBytes) return std::nullopt;
-  std::string name;
-  for (char ch : key) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (Plain(c)) {
-      name.push_back(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", c);
-      name.append(buf, 3);
-    }
-  }
-  return name;
-}
-
-std::optional<std::string> KeyFromFileName(std::string_view name) {
-  std::string key;
-  for (size_t i = 0; i < name.size(); i++) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    if (Plain(c)) {
-      key.push_back(name[i]);
-      continue;
-    }
-    if (c != '%' || i + 2 >= name.size()) return std::nullopt;
-    const int hi = HexValue(name[i + 1]);
-    const int lo = HexValue(name[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    const auto b = static_cast<unsigned char>(hi * 16 + lo);
-    if (Plain(b)) return std::nullopt;  // not the canonical spelling
-    key.push_back(static_cast<char>(b));
-    i += 2;
-  }
-  if (key.empty() || key.size() > kMaxKeyBytes) return std::nullopt;
-  return key;
-}
-
-std::string ShardOf(std::string_view key) {
-  char buf[3];
-  std::snprintf(buf, sizeof(buf), "%02x", Crc32c(key) & 0xff);
+std::string LogFileName(uint64_t seq) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%016llx.log", static_cast<unsigned long long>(seq));
   return buf;
+}
+
+std::optional<uint64_t> SeqOfLogFileName(std::string_view name) {
+  constexpr size_t kDigits = 16;
+  if (name.size() != kDigits + 4 || name.substr(kDigits) != ".log") return std::nullopt;
+  uint64_t seq = 0;
+  for (size_t i = 0; i < kDigits; i++) {
+    const char c = name[i];
+    int v;
+    if (c >= '0' && c <= '9') {
+      v = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v = c - 'a' + 10;
+    } else {
+      return std::nullopt;  // only the spelling LogFileName makes
+    }
+    seq = seq << 4 | static_cast<uint64_t>(v);
+  }
+  if (seq == 0) return std::nullopt;
+  return seq;
 }
 
 }  // namespace zerofs::cache

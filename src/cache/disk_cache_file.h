@@ -1,10 +1,10 @@
-// The bytes of one disk-cache entry file and its file name (docs/FORMAT.md,
-// "Disk cache"). Pure functions: no I/O.
+// The bytes of one disk-cache record and the names of log files
+// (docs/FORMAT.md, "Disk cache"). Pure functions: no I/O.
 //
-// An entry holds bytes that are already sealed (encrypted and authenticated)
+// A record holds bytes that are already sealed (encrypted and authenticated)
 // by whoever caches them; the CRC-32C here only tells a torn or bit-rotted
-// file from a good one before the bytes are used, so that it is dropped and
-// refetched instead of reported as corruption of the store.
+// record from a good one before the bytes are used, so that it is dropped
+// and refetched instead of reported as corruption of the store.
 #pragma once
 
 #include <cstdint>
@@ -16,11 +16,12 @@
 
 namespace zerofs::cache {
 
-// Frozen: part of the disk cache format version 1.
+// Frozen: part of the disk cache format version 2 (version 1 stored the
+// same bytes, with version 1, one entry per file).
 inline constexpr std::string_view kEntryMagic = "ZFSCACHE";
-inline constexpr uint32_t kEntryVersion = 1;
+inline constexpr uint32_t kEntryVersion = 2;
 inline constexpr size_t kEntryHeaderSize = 32;
-// Longest key an entry can carry (its escaped form is the file name).
+// Longest key an entry can carry.
 inline constexpr size_t kMaxKeyBytes = 80;
 
 struct EntryHeader {
@@ -29,23 +30,25 @@ struct EntryHeader {
   uint32_t crc = 0;
 };
 
-// Header, key and value, ready to be written as one file.
+// Header, key and value: one record, ready to be appended to a log.
 std::string EncodeEntry(std::string_view key, std::string_view value);
 
-// Checks the fixed header against the file's size. kCorruption if the magic,
-// version or lengths are wrong.
-Result<EntryHeader> DecodeEntryHeader(std::string_view header, uint64_t file_size);
+// Checks the header at the start of `header` (which must hold the fixed 32
+// bytes and the key), its checksum, and that the whole record fits in
+// `available` bytes. kCorruption if anything is wrong.
+Result<EntryHeader> DecodeEntryHeader(std::string_view header, uint64_t available);
 
-// The value of a whole entry file, checked against `key` and its CRC.
-Result<std::string> DecodeEntry(std::string_view file, std::string_view key);
+// Size of the whole record a valid header describes.
+inline uint64_t RecordSize(const EntryHeader& h) {
+  return kEntryHeaderSize + h.key_length + h.value_length;
+}
 
-// A file name for `key`: bytes outside [A-Za-z0-9_-] become %XX, so a name
-// never contains '.', '/' or NUL and never collides with a temporary file.
-// nullopt if the key is empty or longer than kMaxKeyBytes.
-std::optional<std::string> EntryFileName(std::string_view key);
-// The key a file name stands for; nullopt if it is not one EntryFileName makes.
-std::optional<std::string> KeyFromFileName(std::string_view name);
-// The shard directory ("00".."ff") an entry lives in.
-std::string ShardOf(std::string_view key);
+// The value of exactly one record, checked against `key` and its CRC.
+Result<std::string> DecodeEntry(std::string_view record, std::string_view key);
+
+// The name of log file `seq` ("<16 hex digits>.log"), and the sequence
+// number a name stands for (nullopt if it is not one LogFileName makes).
+std::string LogFileName(uint64_t seq);
+std::optional<uint64_t> SeqOfLogFileName(std::string_view name);
 
 }  // namespace zerofs::cache

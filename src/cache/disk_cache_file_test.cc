@@ -34,33 +34,44 @@ TEST(DiskCacheFileTest, AnotherKeysEntryIsRejected) {
   EXPECT_FALSE(DecodeEntry(EncodeEntry("a", "v"), "b").ok());
 }
 
-TEST(DiskCacheFileTest, HeaderChecksSizeAgainstTheFile) {
-  const std::string file = EncodeEntry("key", std::string(100, 'x'));
-  EXPECT_TRUE(DecodeEntryHeader(file, file.size()).ok());
-  EXPECT_FALSE(DecodeEntryHeader(file, file.size() - 1).ok());
-  EXPECT_FALSE(DecodeEntryHeader(file.substr(0, 10), file.size()).ok());
+TEST(DiskCacheFileTest, HeaderChecksTheRecordFitsWhatIsLeftOfTheLog) {
+  const std::string record = EncodeEntry("key", std::string(100, 'x'));
+  auto h = DecodeEntryHeader(record, record.size() + 500);  // more records follow
+  ASSERT_TRUE(h.ok()) << h.error().ToString();
+  EXPECT_EQ(RecordSize(*h), record.size());
+  EXPECT_FALSE(DecodeEntryHeader(record, record.size() - 1).ok());
+  EXPECT_FALSE(DecodeEntryHeader(record.substr(0, 10), record.size()).ok());
+  EXPECT_FALSE(DecodeEntryHeader(EncodeEntry("", "v"), 100).ok());
+  EXPECT_FALSE(DecodeEntryHeader(EncodeEntry(std::string(kMaxKeyBytes + 1, 'k'), "v"), 200).ok());
 }
 
-TEST(DiskCacheFileTest, FileNamesAreSafeAndReversible) {
-  constexpr char kRaw[] = "segments/0000000000000012@1a.0\0\xff";
-  const std::string key(kRaw, sizeof(kRaw) - 1);
-  ASSERT_EQ(key.size(), 32u);
-  auto name = EntryFileName(key);
-  ASSERT_TRUE(name);
-  EXPECT_EQ(name->find_first_of("./"), std::string::npos);
-  EXPECT_EQ(*KeyFromFileName(*name), key);
-  EXPECT_EQ(*EntryFileName("abc-_Z9"), "abc-_Z9");
+TEST(DiskCacheFileTest, TheHeaderAloneCatchesEveryFlippedByteOfItselfAndTheKey) {
+  const std::string record = EncodeEntry("segments/01@2000", std::string(64, 'v'));
+  const size_t head = kEntryHeaderSize + 16;
+  EXPECT_FALSE(DecodeEntryHeader(record.substr(0, kEntryHeaderSize), record.size()).ok());
+  for (size_t i = 0; i < head; i++) {
+    std::string bad = record;
+    bad[i] ^= 0x01;
+    EXPECT_FALSE(DecodeEntryHeader(bad.substr(0, head), bad.size()).ok()) << "byte " << i;
+  }
 }
 
-TEST(DiskCacheFileTest, OddFileNamesAreNotKeys) {
-  EXPECT_FALSE(KeyFromFileName(""));
-  EXPECT_FALSE(KeyFromFileName("a.tmp3"));
-  EXPECT_FALSE(KeyFromFileName("%4"));
-  EXPECT_FALSE(KeyFromFileName("%zz"));
-  EXPECT_FALSE(KeyFromFileName("%41"));  // 'A' spelled escaped: not canonical
-  EXPECT_FALSE(KeyFromFileName("%2f"));  // lower-case hex: not canonical
-  EXPECT_FALSE(EntryFileName(""));
-  EXPECT_FALSE(EntryFileName(std::string(kMaxKeyBytes + 1, 'a')));
+TEST(DiskCacheFileTest, AVersionOneEntryIsNotARecord) {
+  std::string record = EncodeEntry("k", "v");
+  record[8] = 1;
+  EXPECT_FALSE(DecodeEntryHeader(record, record.size()).ok());
+}
+
+TEST(DiskCacheFileTest, LogFileNamesRoundTripAndOddNamesAreNotLogs) {
+  EXPECT_EQ(LogFileName(0x1a2b), "0000000000001a2b.log");
+  EXPECT_EQ(SeqOfLogFileName(LogFileName(0x1a2b)), 0x1a2bu);
+  EXPECT_EQ(SeqOfLogFileName(LogFileName(~0ull)), ~0ull);
+  EXPECT_FALSE(SeqOfLogFileName("0000000000001A2B.log"));  // upper case: not ours
+  EXPECT_FALSE(SeqOfLogFileName("0000000000000000.log"));  // 0 is never used
+  EXPECT_FALSE(SeqOfLogFileName("000000000001a2b.log"));
+  EXPECT_FALSE(SeqOfLogFileName("0000000000001a2b.log.tmp"));
+  EXPECT_FALSE(SeqOfLogFileName("segments%2F01"));
+  EXPECT_FALSE(SeqOfLogFileName(""));
 }
 
 }  // namespace

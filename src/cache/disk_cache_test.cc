@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -27,10 +28,12 @@ class DiskCacheTest : public ::testing::Test {
     return c.ok() ? std::move(c).value() : nullptr;
   }
 
-  // Entry files actually on disk (LOCK aside) and the bytes they are charged.
-  std::pair<uint64_t, uint64_t> OnDisk() {
+  std::string LogDir() const { return dir_.path() + "/cache/v2"; }
+
+  // Log files actually on disk and the bytes they are charged.
+  std::pair<uint64_t, uint64_t> OnDisk() const {
     uint64_t files = 0, charged = 0;
-    for (const auto& e : fs::recursive_directory_iterator(dir_.path() + "/cache/v1")) {
+    for (const auto& e : fs::directory_iterator(LogDir())) {
       if (!e.is_regular_file()) continue;
       files++;
       charged += (e.file_size() + 4095) / 4096 * 4096;
@@ -38,8 +41,21 @@ class DiskCacheTest : public ::testing::Test {
     return {files, charged};
   }
 
-  std::string EntryPath(const std::string& key) {
-    return dir_.path() + "/cache/v1/" + ShardOf(key) + "/" + *EntryFileName(key);
+  // The log files, oldest first.
+  std::vector<std::string> Logs() const {
+    std::vector<std::string> logs;
+    for (const auto& e : fs::directory_iterator(LogDir())) logs.push_back(e.path());
+    std::sort(logs.begin(), logs.end());
+    return logs;
+  }
+
+  // Flips one byte of a log file.
+  static void Flip(const std::string& path, uint64_t offset) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    const char c = static_cast<char>(f.get());
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(static_cast<char>(c ^ 0x40));
   }
 
   objstore::TestTempDir dir_;
@@ -85,9 +101,21 @@ TEST_F(DiskCacheTest, SizeBoundHoldsUnderAWorkloadLargerThanTheCache) {
   EXPECT_LE(s.usage, kCapacity);
   EXPECT_GT(s.evictions, 300u);
   auto [files, charged] = OnDisk();
-  EXPECT_EQ(files, s.entries);
+  EXPECT_EQ(files, s.files);
   EXPECT_EQ(charged, s.usage);
   EXPECT_LE(charged, kCapacity);
+}
+
+TEST_F(DiskCacheTest, EntriesShareAFewLogFiles) {
+  auto c = OpenCache(4 << 20);  // 64 KiB files: about 21 entries each
+  for (int i = 0; i < 100; i++) c->Insert("k" + std::to_string(i), Value(i));
+  c->WaitForWrites();
+  DiskCacheStats s = c->Stats();
+  EXPECT_EQ(c->file_bytes(), 64u << 10);
+  EXPECT_EQ(s.entries, 100u);
+  EXPECT_EQ(s.files, 5u);
+  EXPECT_EQ(OnDisk().first, 5u);
+  for (int i = 0; i < 100; i++) EXPECT_EQ(c->Lookup("k" + std::to_string(i)), Value(i)) << i;
 }
 
 TEST_F(DiskCacheTest, OneOffScanDoesNotFlushEntriesReadAgain) {
@@ -101,7 +129,34 @@ TEST_F(DiskCacheTest, OneOffScanDoesNotFlushEntriesReadAgain) {
   }
   for (int i = 0; i < 5; i++) EXPECT_EQ(c->Lookup("hot" + std::to_string(i)), Value(i)) << i;
   EXPECT_EQ(c->Lookup("scan0"), std::nullopt);
-  EXPECT_LE(c->Stats().entries, 16u);  // the scan stayed in the small queue
+  // The scan stayed in the small queue's files: a tenth of the capacity,
+  // plus the file being filled.
+  const uint64_t small_share = (100 * 4096 / 10 + c->file_bytes()) / 3000;
+  EXPECT_LE(c->Stats().entries, 5 + small_share);
+  EXPECT_EQ(c->Stats().moved, 5u);  // the hot entries, into the main queue
+}
+
+TEST_F(DiskCacheTest, EntriesReadOftenOutliveManyFilesOfTheMainQueue) {
+  constexpr uint64_t kCapacity = 100 * 4096;
+  auto c = OpenCache(kCapacity);
+  for (int i = 0; i < 5; i++) c->Insert("hot" + std::to_string(i), Value(i));
+  c->WaitForWrites();
+  for (int i = 0; i < 600; i++) {
+    // Each of these is read once, so it moves to the main queue too and
+    // the hot entries must survive that queue's evictions.
+    const std::string key = "warm" + std::to_string(i);
+    c->Insert(key, Value(i));
+    c->WaitForWrites();
+    (void)c->Lookup(key);
+    if (i % 20 == 0) {
+      for (int h = 0; h < 5; h++) ASSERT_EQ(c->Lookup("hot" + std::to_string(h)), Value(h)) << i;
+    }
+  }
+  for (int h = 0; h < 5; h++) EXPECT_EQ(c->Lookup("hot" + std::to_string(h)), Value(h));
+  DiskCacheStats s = c->Stats();
+  EXPECT_LE(s.usage, kCapacity);
+  EXPECT_GT(s.evictions, 400u);
+  EXPECT_EQ(c->Lookup("warm0"), std::nullopt);
 }
 
 TEST_F(DiskCacheTest, EntriesAreReusedAfterARestart) {
@@ -118,68 +173,87 @@ TEST_F(DiskCacheTest, EntriesAreReusedAfterARestart) {
 
 TEST_F(DiskCacheTest, RestartWithASmallerBoundTrimsOldestFirst) {
   {
-    auto c = OpenCache(1 << 20);
-    for (int i = 0; i < 20; i++) {
-      c->Insert("k" + std::to_string(i), Value(i));
-      c->WaitForWrites();
-      // Distinct modification times give a definite age order.
-      struct timespec t[2] = {{1000 + i, 0}, {1000 + i, 0}};
-      ASSERT_EQ(utimensat(AT_FDCWD, EntryPath("k" + std::to_string(i)).c_str(), t, 0), 0);
-    }
+    auto c = OpenCache(1 << 20);  // 16 KiB files: 5 entries each
+    for (int i = 0; i < 20; i++) c->Insert("k" + std::to_string(i), Value(i));
   }
+  EXPECT_EQ(OnDisk().first, 4u);
   auto c = OpenCache(5 * 4096);
   EXPECT_EQ(c->Stats().entries, 5u);
-  EXPECT_EQ(OnDisk().first, 5u);
+  EXPECT_EQ(OnDisk().first, 1u);
   EXPECT_EQ(c->Lookup("k0"), std::nullopt);
+  EXPECT_EQ(c->Lookup("k14"), std::nullopt);
+  EXPECT_EQ(c->Lookup("k15"), Value(15));
   EXPECT_EQ(c->Lookup("k19"), Value(19));
 }
 
 TEST_F(DiskCacheTest, CorruptEntryIsDroppedAndReportedAsAMiss) {
   auto c = OpenCache(1 << 20);
   c->Insert("k", Value(1));
+  c->Insert("other", Value(2));
   c->WaitForWrites();
-  {
-    std::fstream f(EntryPath("k"), std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(kEntryHeaderSize + 10);
-    f.put('#');
-  }
+  ASSERT_EQ(Logs().size(), 1u);
+  Flip(Logs()[0], kEntryHeaderSize + 10);  // in the value of "k"
   EXPECT_EQ(c->Lookup("k"), std::nullopt);
-  EXPECT_FALSE(fs::exists(EntryPath("k")));
   EXPECT_EQ(c->Stats().bad_entries, 1u);
-  EXPECT_EQ(c->Stats().entries, 0u);
+  EXPECT_EQ(c->Stats().entries, 1u);
+  EXPECT_EQ(c->Lookup("other"), Value(2));
   c->Insert("k", Value(1));  // refetched by the caller
   c->WaitForWrites();
   EXPECT_EQ(c->Lookup("k"), Value(1));
 }
 
-TEST_F(DiskCacheTest, DamagedAndLeftoverFilesAreRemovedAtOpen) {
+TEST_F(DiskCacheTest, ATornTailAndForeignFilesAreRemovedAtOpen) {
   {
     auto c = OpenCache(1 << 20);
     for (int i = 0; i < 4; i++) c->Insert("k" + std::to_string(i), Value(i));
   }
-  fs::resize_file(EntryPath("k1"), 100);                            // torn
-  std::ofstream(EntryPath("k2"), std::ios::trunc) << "garbage";     // overwritten
-  std::ofstream(EntryPath("k3") + ".tmp7") << "interrupted write";  // temp file
-  std::ofstream(dir_.path() + "/cache/v1/" + ShardOf("k0") + "/%41") << "odd name";
+  ASSERT_EQ(Logs().size(), 1u);
+  const std::string log = Logs()[0];
+  const uint64_t full = fs::file_size(log);
+  fs::resize_file(log, full - 100);  // a crash while k3 was appended
+  std::ofstream(LogDir() + "/00000000000000ff.log") << "garbage";
+  std::ofstream(LogDir() + "/notes.txt") << "not ours";
+  fs::create_directories(dir_.path() + "/cache/v1/ab");  // the old layout
+  std::ofstream(dir_.path() + "/cache/v1/ab/segments%2F01%401") << "old entry";
   auto c = OpenCache(1 << 20);
-  EXPECT_EQ(c->Stats().entries, 2u);
-  EXPECT_EQ(c->Stats().bad_entries, 4u);
-  EXPECT_EQ(OnDisk().first, 2u);
-  EXPECT_EQ(c->Lookup("k0"), Value(0));
-  EXPECT_EQ(c->Lookup("k1"), std::nullopt);
+  EXPECT_EQ(c->Stats().entries, 3u);
+  EXPECT_EQ(c->Stats().bad_entries, 2u);  // the torn record, the garbage log
+  EXPECT_EQ(Logs(), std::vector<std::string>{log});
+  EXPECT_EQ(fs::file_size(log), full / 4 * 3);  // cut after the last good record
+  EXPECT_FALSE(fs::exists(dir_.path() + "/cache/v1"));
+  for (int i = 0; i < 3; i++) EXPECT_EQ(c->Lookup("k" + std::to_string(i)), Value(i)) << i;
+  EXPECT_EQ(c->Lookup("k3"), std::nullopt);
+  c->Insert("k3", Value(3));  // written to a new log, after the good ones
+  c->WaitForWrites();
   EXPECT_EQ(c->Lookup("k3"), Value(3));
 }
 
-TEST_F(DiskCacheTest, AnEntryInTheWrongShardIsNotTrusted) {
+TEST_F(DiskCacheTest, ADamagedHeaderCutsTheLogThere) {
   {
     auto c = OpenCache(1 << 20);
-    c->Insert("k0", Value(0));
+    for (int i = 0; i < 4; i++) c->Insert("k" + std::to_string(i), Value(i));
   }
-  const std::string other = ShardOf("k0") == "00" ? "01" : "00";
-  fs::create_directories(dir_.path() + "/cache/v1/" + other);
-  fs::rename(EntryPath("k0"), dir_.path() + "/cache/v1/" + other + "/k0");
+  const std::string log = Logs()[0];
+  const uint64_t record = fs::file_size(log) / 4;
+  Flip(log, record + 16);  // k1's value length: where k2 starts is unknown
   auto c = OpenCache(1 << 20);
-  EXPECT_EQ(c->Stats().entries, 0u);
+  EXPECT_EQ(c->Stats().entries, 1u);
+  EXPECT_EQ(fs::file_size(log), record);
+  EXPECT_EQ(c->Lookup("k0"), Value(0));
+  EXPECT_EQ(c->Lookup("k1"), std::nullopt);
+}
+
+TEST_F(DiskCacheTest, AKeyWrittenAgainIsFoundInItsNewestRecordAfterARestart) {
+  {
+    auto c = OpenCache(1 << 20);
+    c->Insert("k", "first");
+    c->WaitForWrites();
+    c->Erase("k");
+    c->Insert("k", "second");
+  }
+  auto c = OpenCache(1 << 20);
+  EXPECT_EQ(c->Stats().entries, 1u);
+  EXPECT_EQ(c->Lookup("k"), "second");
 }
 
 TEST_F(DiskCacheTest, EraseDropsAnEntry) {
@@ -188,7 +262,7 @@ TEST_F(DiskCacheTest, EraseDropsAnEntry) {
   c->WaitForWrites();
   c->Erase("k");
   EXPECT_EQ(c->Lookup("k"), std::nullopt);
-  EXPECT_FALSE(fs::exists(EntryPath("k")));
+  EXPECT_EQ(c->Stats().entries, 0u);
 }
 
 TEST_F(DiskCacheTest, AFullWriteQueueDropsInsteadOfWaiting) {
@@ -209,6 +283,7 @@ TEST_F(DiskCacheTest, AValueLargerThanTheCacheIsNotKept) {
   c->WaitForWrites();
   EXPECT_EQ(c->Lookup("big"), std::nullopt);
   EXPECT_EQ(OnDisk().first, 0u);
+  EXPECT_EQ(c->Stats().dropped_writes, 1u);
 }
 
 TEST_F(DiskCacheTest, ADirectoryThatCannotBeCreatedIsNamed) {
@@ -221,10 +296,10 @@ TEST_F(DiskCacheTest, ADirectoryThatCannotBeCreatedIsNamed) {
 
 TEST_F(DiskCacheTest, ADirectoryThatIsNotWritableIsNamed) {
   if (geteuid() == 0) GTEST_SKIP() << "root can write anywhere";
-  fs::create_directories(dir_.path() + "/ro/v1");
-  chmod((dir_.path() + "/ro/v1").c_str(), 0500);
+  fs::create_directories(dir_.path() + "/ro/v2");
+  chmod((dir_.path() + "/ro/v2").c_str(), 0500);
   auto c = DiskCache::Open(DiskCacheOptions{dir_.path() + "/ro", 1 << 20});
-  chmod((dir_.path() + "/ro/v1").c_str(), 0700);
+  chmod((dir_.path() + "/ro/v2").c_str(), 0700);
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.error().ToString().find("not writable"), std::string::npos) << c.error().ToString();
   EXPECT_NE(c.error().ToString().find(dir_.path() + "/ro"), std::string::npos);
@@ -264,7 +339,7 @@ TEST_F(DiskCacheTest, ConcurrentUseStaysBoundedAndCorrect) {
   DiskCacheStats s = c->Stats();
   EXPECT_LE(s.usage, kCapacity);
   auto [files, charged] = OnDisk();
-  EXPECT_EQ(files, s.entries);
+  EXPECT_EQ(files, s.files);
   EXPECT_EQ(charged, s.usage);
 }
 

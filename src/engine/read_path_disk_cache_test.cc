@@ -97,12 +97,36 @@ class ReadPathDiskCacheTest : public ::testing::Test {
     ASSERT_TRUE(e->Close().ok());
   }
 
-  std::vector<fs::path> EntryFiles() const {
+  std::vector<fs::path> LogFiles() const {
     std::vector<fs::path> files;
-    for (const auto& f : fs::recursive_directory_iterator(DiskDir() + "/v1")) {
-      if (f.is_regular_file()) files.push_back(f.path());
-    }
+    for (const auto& f : fs::directory_iterator(DiskDir() + "/v2")) files.push_back(f.path());
     return files;
+  }
+
+  // Where each record of the tier's logs is.
+  struct Record {
+    fs::path log;
+    uint64_t offset;
+    uint64_t size;
+  };
+  std::vector<Record> Records() const {
+    std::vector<Record> records;
+    for (const fs::path& log : LogFiles()) {
+      const std::string bytes = ReadAll(log);
+      for (uint64_t pos = 0; pos < bytes.size();) {
+        auto h = cache::DecodeEntryHeader(std::string_view(bytes).substr(pos), bytes.size() - pos);
+        EXPECT_TRUE(h.ok()) << log << " at " << pos;
+        if (!h.ok()) break;
+        records.push_back(Record{log, pos, cache::RecordSize(*h)});
+        pos += cache::RecordSize(*h);
+      }
+    }
+    return records;
+  }
+
+  static std::string ReadAll(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
   objstore::TestTempDir tmp_;
@@ -114,7 +138,8 @@ TEST_F(ReadPathDiskCacheTest, WarmDiskTierServesReadsAfterARestartWithoutGets) {
   store_->segment_gets_ = 0;
   WarmUp();
   EXPECT_GT(store_->segment_gets_, 0u);  // the first reader had to fetch
-  EXPECT_EQ(EntryFiles().size(), kExtents);
+  EXPECT_EQ(Records().size(), kExtents);
+  EXPECT_LT(LogFiles().size(), kExtents / 4);  // entries share log files
 
   auto e = Open();
   ASSERT_NE(e, nullptr);
@@ -130,14 +155,12 @@ TEST_F(ReadPathDiskCacheTest, WarmDiskTierServesReadsAfterARestartWithoutGets) {
 TEST_F(ReadPathDiskCacheTest, DamagedEntriesAreRefetchedAndReadCorrectly) {
   WriteAndClose();
   WarmUp();
-  std::vector<fs::path> files = EntryFiles();
-  ASSERT_EQ(files.size(), kExtents);
-  for (size_t i = 0; i < files.size(); i += 2) {
-    std::string bytes;
-    {
-      std::ifstream in(files[i], std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
+  std::vector<Record> records = Records();
+  ASSERT_EQ(records.size(), kExtents);
+  for (size_t i = 0; i < records.size(); i += 2) {
+    const Record& r = records[i];
+    std::string log = ReadAll(r.log);
+    std::string bytes = log.substr(r.offset, r.size);
     const uint16_t key_length = static_cast<uint8_t>(bytes[12]);
     const std::string key = bytes.substr(cache::kEntryHeaderSize, key_length);
     std::string value = bytes.substr(cache::kEntryHeaderSize + key_length);
@@ -149,7 +172,8 @@ TEST_F(ReadPathDiskCacheTest, DamagedEntriesAreRefetchedAndReadCorrectly) {
       // A well-formed entry with the wrong bytes: only authentication can tell.
       bytes = cache::EncodeEntry(key, value);
     }
-    std::ofstream(files[i], std::ios::binary | std::ios::trunc) << bytes;
+    log.replace(r.offset, r.size, bytes);
+    std::ofstream(r.log, std::ios::binary | std::ios::trunc) << log;
   }
 
   auto e = Open();
@@ -175,10 +199,10 @@ TEST_F(ReadPathDiskCacheTest, BoundHoldsWhenTheDataIsLargerThanTheTier) {
   for (int pass = 0; pass < 2; pass++) {
     WarmUp(kBound);
     uint64_t charged = 0;
-    for (const fs::path& f : EntryFiles()) charged += (fs::file_size(f) + 4095) / 4096 * 4096;
+    for (const fs::path& f : LogFiles()) charged += (fs::file_size(f) + 4095) / 4096 * 4096;
     EXPECT_LE(charged, kBound);
     EXPECT_GT(charged, 0u);
-    EXPECT_LT(EntryFiles().size(), kExtents);
+    EXPECT_LT(Records().size(), kExtents);
   }
 }
 
