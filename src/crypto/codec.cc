@@ -66,7 +66,14 @@ size_t CompressLz4(std::string_view in, std::string* out, size_t start) {
   return kLz4LengthBytes + static_cast<size_t>(n);
 }
 
-Result<std::string> DecodeZstd(std::string_view body, size_t max_size) {
+// Makes *out exactly `size` bytes long without zero-filling bytes it has
+// already (they are overwritten next).
+void SizeFor(std::string* out, size_t size) {
+  if (out->size() < size) out->resize(size);
+  out->resize(size);  // shrinking writes only the terminator
+}
+
+Status DecodeZstd(std::string_view body, size_t max_size, std::string* out) {
   const unsigned long long size = ZSTD_getFrameContentSize(body.data(), body.size());
   if (size == ZSTD_CONTENTSIZE_ERROR) return CodecCorrupt("malformed zstd frame header");
   if (size == ZSTD_CONTENTSIZE_UNKNOWN) return CodecCorrupt("zstd frame without content size");
@@ -78,16 +85,16 @@ Result<std::string> DecodeZstd(std::string_view body, size_t max_size) {
   }
   ZSTD_DCtx* dctx = ThreadDCtx();
   if (dctx == nullptr) return Error(Code::kIoError, "codec: cannot allocate zstd context");
-  std::string out(static_cast<size_t>(size), '\0');
-  const size_t n = ZSTD_decompressDCtx(dctx, out.data(), out.size(), body.data(), body.size());
+  SizeFor(out, static_cast<size_t>(size));
+  const size_t n = ZSTD_decompressDCtx(dctx, out->data(), out->size(), body.data(), body.size());
   if (ZSTD_isError(n)) {
     return CodecCorrupt(std::string("zstd: ") + ZSTD_getErrorName(n));
   }
   if (n != size) return CodecCorrupt("zstd frame shorter than its declared size");
-  return out;
+  return OkStatus();
 }
 
-Result<std::string> DecodeLz4(std::string_view body, size_t max_size) {
+Status DecodeLz4(std::string_view body, size_t max_size, std::string* out) {
   if (body.size() < kLz4LengthBytes) return CodecCorrupt("lz4 body too short");
   const uint32_t size = LoadLE32(body.data());
   if (size > max_size) return CodecCorrupt(SizeTooBig(size, max_size));
@@ -97,11 +104,11 @@ Result<std::string> DecodeLz4(std::string_view body, size_t max_size) {
   if (body.size() > static_cast<size_t>(LZ4_compressBound(static_cast<int>(size)))) {
     return CodecCorrupt("lz4 block larger than its bound");
   }
-  std::string out(size, '\0');
-  const int n = LZ4_decompress_safe(body.data(), out.data(), static_cast<int>(body.size()),
+  SizeFor(out, size);
+  const int n = LZ4_decompress_safe(body.data(), out->data(), static_cast<int>(body.size()),
                                     static_cast<int>(size));
   if (n < 0 || static_cast<uint32_t>(n) != size) return CodecCorrupt("malformed lz4 block");
-  return out;
+  return OkStatus();
 }
 
 Error BadName(std::string_view name, const char* accepted) {
@@ -172,20 +179,27 @@ void Encode(Codec codec, int level, std::string_view in, std::string* out) {
   out->resize(start + 1 + body);
 }
 
-Result<std::string> Decode(std::string_view in, size_t max_size) {
+Status DecodeTo(std::string_view in, size_t max_size, std::string* out) {
   if (in.empty()) return CodecCorrupt("missing codec byte");
   const uint8_t codec = static_cast<uint8_t>(in[0]);
   std::string_view body = in.substr(1);
   switch (codec) {
     case static_cast<uint8_t>(Codec::kRaw):
       if (body.size() > max_size) return CodecCorrupt(SizeTooBig(body.size(), max_size));
-      return std::string(body);
+      out->assign(body);
+      return OkStatus();
     case static_cast<uint8_t>(Codec::kZstd):
-      return DecodeZstd(body, max_size);
+      return DecodeZstd(body, max_size, out);
     case static_cast<uint8_t>(Codec::kLz4):
-      return DecodeLz4(body, max_size);
+      return DecodeLz4(body, max_size, out);
   }
   return CodecCorrupt("unknown codec " + std::to_string(codec));
+}
+
+Result<std::string> Decode(std::string_view in, size_t max_size) {
+  std::string out;
+  ZFS_RETURN_IF_ERROR(DecodeTo(in, max_size, &out));
+  return out;
 }
 
 }  // namespace zerofs::crypto

@@ -45,6 +45,25 @@ TEST(CodecTest, RoundTripsEveryCodec) {
   }
 }
 
+TEST(CodecTest, DecodeToOverwritesWhateverTheStringHeld) {
+  const std::string small = Compressible(1000);
+  for (Codec c : kAllCodecs) {
+    const std::string encoded = EncodeString(c, small);
+    // A recycled extent: longer than the result, full of old bytes.
+    std::string out(kExtent, '#');
+    ASSERT_TRUE(DecodeTo(encoded, kExtent, &out).ok()) << CodecName(c);
+    EXPECT_EQ(out, small) << CodecName(c);
+    // Then one shorter than the next result: it grows.
+    const std::string big = Compressible(kExtent);
+    ASSERT_TRUE(DecodeTo(EncodeString(c, big), kExtent, &out).ok()) << CodecName(c);
+    EXPECT_EQ(out, big) << CodecName(c);
+    if (c != Codec::kRaw) {  // raw has no length to check
+      EXPECT_FALSE(DecodeTo(encoded.substr(0, encoded.size() - 1), kExtent, &out).ok())
+          << CodecName(c);
+    }
+  }
+}
+
 TEST(CodecTest, CompressibleInputShrinks) {
   const std::string in = Compressible(kExtent);
   for (Codec codec : {Codec::kZstd, Codec::kLz4}) {

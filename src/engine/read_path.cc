@@ -21,6 +21,7 @@
 
 #include "engine/applier.h"
 #include "engine/engine_impl.h"
+#include "engine/extent_recycler.h"
 #include "engine/inflight.h"
 #include "engine/keys.h"
 #include "engine/segment_format.h"
@@ -41,8 +42,8 @@ constexpr uint64_t kMaxRunGap = 64 * 1024;
 // One read never spans more than this.
 constexpr uint64_t kMaxRunBytes = 8ull << 20;
 
-Result<std::string> OpenFrame(const crypto::SecretKey& data_key, uint64_t ino, uint64_t index,
-                              const ExtentPointer& p, std::string_view sealed) {
+Result<ExtentData> OpenFrame(const crypto::SecretKey& data_key, uint64_t ino, uint64_t index,
+                             const ExtentPointer& p, std::string_view sealed) {
   auto fail = [&](std::string_view what) {
     return Error(Code::kCorruption, "extent " + std::to_string(index) + " of inode " +
                                         std::to_string(ino) + " in " +
@@ -56,10 +57,11 @@ Result<std::string> OpenFrame(const crypto::SecretKey& data_key, uint64_t ino, u
   Status opened =
       crypto::OpenTo(data_key, sealed, FrameAd(p.segment_id, p.frame_index, ino, index), &plain);
   if (!opened.ok()) return fail(opened.error().context());
-  auto decoded = crypto::Decode(plain, kExtentSize);
-  if (!decoded.ok()) return fail(decoded.error().context());
+  std::unique_ptr<std::string> decoded = ExtentRecycler::Take();
+  Status d = crypto::DecodeTo(plain, kExtentSize, decoded.get());
+  if (!d.ok()) return fail(d.error().context());
   if (decoded->size() != p.logical_length) return fail("decoded length does not match the index");
-  return decoded;
+  return ExtentRecycler::Share(std::move(decoded));
 }
 
 // "segments/<id>@<offset hex>": names the bytes, not what they decode to.
@@ -79,7 +81,7 @@ void EngineImpl::TakeDiskHits(uint64_t ino, std::vector<FrameMiss>* misses,
     if (std::optional<std::string> sealed = disk_cache_->Lookup(key)) {
       auto data = OpenFrame(keys_.data, ino, m.index, m.p, *sealed);
       if (data.ok()) {
-        auto shared = std::make_shared<const std::string>(std::move(data).value());
+        ExtentData shared = std::move(data).value();
         cache_.Insert(FrameCacheKey(m.p.segment_id, m.p.offset), shared);
         (*out)[m.slot] = std::move(shared);
         continue;
@@ -172,9 +174,8 @@ Status EngineImpl::FetchRuns(uint64_t ino, std::vector<FrameMiss>& misses,
       if (at < bytes.size()) {
         sealed = bytes.substr(at, m.p.sealed_length);
       }
-      ZFS_ASSIGN_OR_RETURN(std::string data, OpenFrame(keys_.data, ino, m.index, m.p, sealed));
+      ZFS_ASSIGN_OR_RETURN(ExtentData shared, OpenFrame(keys_.data, ino, m.index, m.p, sealed));
       if (from_store && disk_cache_) disk_cache_->Insert(DiskFrameKey(m.p), sealed);
-      auto shared = std::make_shared<const std::string>(std::move(data));
       cache_.Insert(FrameCacheKey(m.p.segment_id, m.p.offset), shared);
       (*out)[m.slot] = std::move(shared);
     }
