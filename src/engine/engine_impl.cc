@@ -127,6 +127,58 @@ Status EngineImpl::OpenLocalDb(const std::string& dir) {
   return OkStatus();
 }
 
+bool EngineImpl::ReuseCleanIndex(const std::optional<CleanClose>& clean, const Manifest& manifest,
+                                 uint64_t* replay_after) {
+  if (!clean || clean->snapshot_id != manifest.snapshot_id || clean->horizon != manifest.horizon) {
+    return false;
+  }
+  const std::string dir =
+      options_.local_dir + "/" + std::string(kDbDirPrefix) + Hex16(clean->incarnation);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return false;
+  Status opened = OpenLocalDb(dir);
+  Result<uint64_t> applied =
+      opened.ok() ? ReadAppliedSegment(db_.get()) : Result<uint64_t>(opened.error());
+  // The index must hold at least the snapshot's segments; those it applied
+  // after them (the segment the last writer claimed at open) are not
+  // applied twice: replay starts after them.
+  if (!applied.ok() || *applied < manifest.horizon) {
+    spdlog::warn("zerofs: not reusing the local index {} ({}); restoring the snapshot", dir,
+                 applied.ok() ? "it covers less than the snapshot" : applied.error().ToString());
+    db_.reset();
+    return false;
+  }
+  incarnation_ = clean->incarnation;
+  db_dir_ = dir;
+  sst_objects_ = clean->sst_objects;
+  *replay_after = *applied;
+  spdlog::info("zerofs: reusing the local index of the last clean close ({}, snapshot {})", dir,
+               manifest.snapshot_id);
+  return true;
+}
+
+std::optional<CleanClose> EngineImpl::CleanRecord() {
+  // Without a WAL the memtable is only on disk once flushed.
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  if (!db_->Flush(fo).ok()) return std::nullopt;
+  CleanClose record;
+  record.epoch = epoch_;
+  record.incarnation = incarnation_;
+  {
+    std::lock_guard<std::mutex> lock(manifest_mutex_);
+    record.snapshot_id = manifest_.manifest.snapshot_id;
+    record.horizon = manifest_.manifest.horizon;
+    record.manifest_etag = manifest_.etag;
+  }
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mutex_);
+    record.sst_objects = sst_objects_;
+  }
+  if (record.snapshot_id == 0) return std::nullopt;  // nothing to check it against at open
+  return record;
+}
+
 Status EngineImpl::Init() {
   objstore::ObjectStore* store = options_.store.get();
   const bool writer = !options_.read_only;
@@ -152,41 +204,53 @@ Status EngineImpl::Init() {
   ZFS_ASSIGN_OR_RETURN(
       VersionedManifest manifest,
       LoadOrCreateManifest(store, keys_.meta, writer && options_.create_if_missing));
+  // The clean-close record names the manifest the writer that left it saw
+  // last: it is reusable only if nobody changed the bucket since.
+  std::optional<CleanClose> clean;
+  if (writer) clean = TakeCleanClose(options_.local_dir);
+  if (clean && (clean->epoch != manifest.manifest.epoch || clean->manifest_etag != manifest.etag)) {
+    clean.reset();
+  }
   if (writer) {
     ZFS_ASSIGN_OR_RETURN(manifest, BumpEpoch(store, keys_.meta, std::move(manifest)));
   }
   epoch_ = manifest.manifest.epoch;
 
-  // (d) a fresh local index, from the snapshot if there is one.
-  incarnation_ = RandomU64();
-  db_dir_ = options_.local_dir + "/" + std::string(kDbDirPrefix) + Hex16(incarnation_);
-  fs::remove_all(db_dir_, ec);
-  fs::create_directories(db_dir_, ec);
-  if (ec) return Error(Code::kIoError, "create " + db_dir_ + ": " + ec.message());
+  // (d) the local index: the one a clean close left, if nobody wrote since;
+  // else a fresh one from the snapshot, if there is one.
   const uint64_t horizon = manifest.manifest.horizon;
-  if (manifest.manifest.snapshot_id != 0) {
-    uint64_t snap_horizon = 0;
-    ZFS_ASSIGN_OR_RETURN(
-        sst_objects_,
-        RestoreSnapshot(store, keys_.meta, manifest.manifest.snapshot_id, db_dir_, &snap_horizon));
-    if (snap_horizon != horizon) {
-      return Error(Code::kCorruption, SnapshotObjectKey(manifest.manifest.snapshot_id) +
-                                          ": horizon does not match the manifest");
+  uint64_t replay_after = horizon;
+  const bool reused = writer && ReuseCleanIndex(clean, manifest.manifest, &replay_after);
+  if (!reused) {
+    incarnation_ = RandomU64();
+    db_dir_ = options_.local_dir + "/" + std::string(kDbDirPrefix) + Hex16(incarnation_);
+    fs::remove_all(db_dir_, ec);
+    fs::create_directories(db_dir_, ec);
+    if (ec) return Error(Code::kIoError, "create " + db_dir_ + ": " + ec.message());
+    if (manifest.manifest.snapshot_id != 0) {
+      uint64_t snap_horizon = 0;
+      ZFS_ASSIGN_OR_RETURN(
+          sst_objects_, RestoreSnapshot(store, keys_.meta, manifest.manifest.snapshot_id, db_dir_,
+                                        &snap_horizon));
+      if (snap_horizon != horizon) {
+        return Error(Code::kCorruption, SnapshotObjectKey(manifest.manifest.snapshot_id) +
+                                            ": horizon does not match the manifest");
+      }
     }
-  }
-  ZFS_RETURN_IF_ERROR(OpenLocalDb(db_dir_));
-  if (manifest.manifest.snapshot_id != 0) {
-    ZFS_ASSIGN_OR_RETURN(uint64_t applied, ReadAppliedSegment(db_.get()));
-    if (applied != horizon) {
-      return Error(Code::kCorruption, SnapshotObjectKey(manifest.manifest.snapshot_id) +
-                                          ": index covers segment " + std::to_string(applied) +
-                                          ", manifest says " + std::to_string(horizon));
+    ZFS_RETURN_IF_ERROR(OpenLocalDb(db_dir_));
+    if (manifest.manifest.snapshot_id != 0) {
+      ZFS_ASSIGN_OR_RETURN(uint64_t applied, ReadAppliedSegment(db_.get()));
+      if (applied != horizon) {
+        return Error(Code::kCorruption, SnapshotObjectKey(manifest.manifest.snapshot_id) +
+                                            ": index covers segment " + std::to_string(applied) +
+                                            ", manifest says " + std::to_string(horizon));
+      }
     }
   }
   if (writer) RemoveOldDbDirs();
 
   // (e) replay, (f) claim the next id.
-  ZFS_ASSIGN_OR_RETURN(uint64_t last, ReplayAfter(store, keys_, db_.get(), horizon));
+  ZFS_ASSIGN_OR_RETURN(uint64_t last, ReplayAfter(store, keys_, db_.get(), replay_after));
   ZFS_RETURN_IF_ERROR(EnsureInodeBytes(db_.get()));
   if (writer) {
     ZFS_ASSIGN_OR_RETURN(last, ClaimNextSegment(store, keys_, db_.get(), epoch_, last));
@@ -431,6 +495,7 @@ Status EngineImpl::Close() {
     if (result.ok()) {
       result = Snapshot();
     }
+    clean_close_ = result.ok() && !pipeline_->fenced();
   }
   Shutdown(/*abandon=*/!result.ok());
   return result;
@@ -450,8 +515,15 @@ void EngineImpl::Shutdown(bool abandon) {
   if (closed_) return;
   closed_ = true;
   if (db_) {
-    db_->Close().PermitUncheckedError();
+    std::optional<CleanClose> clean;
+    if (clean_close_ && !abandon) clean = CleanRecord();
+    const bool closed = db_->Close().ok();
     db_.reset();
+    if (clean && closed) {
+      Status left = WriteCleanClose(options_.local_dir, *clean);
+      if (!left.ok())
+        spdlog::warn("zerofs: {} (the next start restores the snapshot)", left.error().ToString());
+    }
   }
   disk_cache_.reset();  // finishes its queued writes, releases its lock
   if (options_.read_only && !db_dir_.empty()) {

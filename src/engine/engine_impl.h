@@ -38,6 +38,7 @@
 #include "cache/disk_cache.h"
 #include "cache/memory_cache.h"
 #include "crypto/key_file.h"
+#include "engine/clean_close.h"
 #include "engine/engine.h"
 #include "engine/engine_parts.h"
 #include "engine/gc.h"
@@ -80,6 +81,15 @@ class EngineImpl : public Engine {
 
  private:
   Status OpenLocalDb(const std::string& dir);
+  // Opens the index a clean close left (engine/clean_close.h) if `clean`
+  // still describes the bucket's state; sets *replay_after to the last
+  // segment it has applied. False (with nothing open) if it cannot be used.
+  bool ReuseCleanIndex(const std::optional<CleanClose>& clean, const Manifest& manifest,
+                       uint64_t* replay_after);
+  // After a clean close: flushes the index and returns the record that
+  // will let the next writer reuse it (nullopt if it cannot be reused).
+  // REQUIRES: db_ open, nothing else writing to it.
+  std::optional<CleanClose> CleanRecord();
   Status LockLocalDir();
   void RemoveOldDbDirs();
   // Read path (engine/read_path.cc). A frame the cache lacks: `slot` of the
@@ -115,6 +125,7 @@ class EngineImpl : public Engine {
   crypto::Subkeys keys_;
   uint64_t epoch_ = 0;
   uint64_t incarnation_ = 0;
+  bool clean_close_ = false;  // Close flushed and snapshotted: leave a CleanClose
   std::string db_dir_;
   int lock_fd_ = -1;
   cache::MemoryCache cache_;
