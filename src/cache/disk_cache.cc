@@ -107,9 +107,9 @@ struct DiskCache::LogFile {
   Queue queue;
   const int fd;
   uint64_t size = 0;  // bytes appended (reserved) so far
-  // Keys of the records appended, in order. Some may be dead (erased, or
-  // the key was written again later); the index says which are live.
-  std::vector<std::string> keys;
+  // The records appended, in order. Some may be dead (erased, or the key
+  // was written again later); the index says which are live.
+  std::vector<LogRecord> records;
 };
 
 DiskCache::DiskCache(DiskCacheOptions options)
@@ -161,11 +161,44 @@ DiskCache::~DiskCache() {
   // writer thread runs at a low priority and on a busy machine would make
   // the close wait for a long time.
   WriteQueued(/*wait=*/false);
+  // The logs still open get their index too, so that the next open reads
+  // no log record by record.
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (Queue q : {kSmall, kMain}) {
+    if (active_[q] != 0) CloseLogLocked(lock, q);
+  }
+  lock.unlock();
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
 
 std::string DiskCache::LogPath(uint64_t seq) const {
   return options_.dir + "/" + std::string(kVersionDir) + "/" + LogFileName(seq);
+}
+
+std::string DiskCache::IndexPath(uint64_t seq) const {
+  return options_.dir + "/" + std::string(kVersionDir) + "/" + LogIndexFileName(seq);
+}
+
+void DiskCache::WriteIndex(uint64_t seq, const std::string& bytes) const {
+  // Temporary name, then rename: a torn index is never read as one. No
+  // fsync: a lost index only means walking the log at the next open.
+  const std::string path = IndexPath(seq);
+  const std::string temp = path + ".tmp";
+  bool ok = false;
+  {
+    Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    ok = fd.get() >= 0 && WriteAt(fd.get(), 0, bytes);
+  }
+  if (!ok || rename(temp.c_str(), path.c_str()) != 0) unlink(temp.c_str());
+}
+
+void DiskCache::CloseLogLocked(std::unique_lock<std::mutex>& lock, Queue q) {
+  std::shared_ptr<LogFile> file = files_.at(active_[q]);
+  active_[q] = 0;
+  const std::string bytes = EncodeLogIndex(file->size, file->records);
+  lock.unlock();
+  WriteIndex(file->seq, bytes);  // only this thread evicts: the log is still there
+  lock.lock();
 }
 
 Status DiskCache::Rebuild() {
@@ -175,7 +208,7 @@ Status DiskCache::Rebuild() {
     std::filesystem::remove_all(options_.dir + "/" + std::string(old), ec);
   }
   const std::string base = options_.dir + "/" + std::string(kVersionDir);
-  std::vector<uint64_t> seqs;
+  std::vector<uint64_t> seqs, index_seqs;
   DIR* d = opendir(base.c_str());
   if (d == nullptr) return DirError(base, "cannot list", errno);
   while (struct dirent* e = readdir(d)) {
@@ -183,14 +216,20 @@ Status DiskCache::Rebuild() {
     if (name == "." || name == "..") continue;
     if (std::optional<uint64_t> seq = SeqOfLogFileName(name)) {
       seqs.push_back(*seq);
+    } else if (std::optional<uint64_t> indexed = SeqOfLogIndexFileName(name)) {
+      index_seqs.push_back(*indexed);
     } else {
       unlink((base + "/" + name).c_str());  // not ours, or a leftover
     }
   }
   closedir(d);
+  // An index whose log is gone is a leftover too.
+  std::sort(seqs.begin(), seqs.end());
+  for (uint64_t seq : index_seqs) {
+    if (!std::binary_search(seqs.begin(), seqs.end(), seq)) unlink(IndexPath(seq).c_str());
+  }
   // Oldest first, so that the oldest are evicted first. Entries kept
   // across a restart have proven themselves: main queue.
-  std::sort(seqs.begin(), seqs.end());
   std::unique_lock<std::mutex> lock(mutex_);
   for (uint64_t seq : seqs) {
     LoadLog(seq, LogPath(seq));
@@ -213,6 +252,28 @@ bool DiskCache::LoadLog(uint64_t seq, const std::string& path) {
   const auto size = static_cast<uint64_t>(st.st_size);
   auto file = std::make_shared<LogFile>(seq, kMain, fd.release());
   uint64_t pos = 0;
+  // The log's index, if it has a good one, saves reading every record's
+  // header; what the log holds beyond it (nothing, normally) is walked.
+  const std::string index_path = IndexPath(seq);
+  const uint64_t indexed_before = stats_.indexed_logs;
+  std::string index_bytes;
+  if (Fd ifd(open(index_path.c_str(), O_RDONLY | O_CLOEXEC)); ifd.get() >= 0) {
+    struct stat ist;
+    uint64_t covered = 0;
+    if (fstat(ifd.get(), &ist) == 0 &&
+        ReadAt(ifd.get(), 0, static_cast<uint64_t>(ist.st_size), &index_bytes)) {
+      auto records = DecodeLogIndex(index_bytes, &covered);
+      if (records.ok() && covered <= size) {
+        for (LogRecord& r : *records) {
+          index_[r.key] = Loc{seq, r.offset, r.size, 0};
+          file->records.push_back(std::move(r));
+        }
+        pos = covered;
+        stats_.indexed_logs++;
+      }
+    }
+    if (pos == 0) unlink(index_path.c_str());  // damaged, or not this log's
+  }
   std::string head;
   while (pos < size) {
     const uint64_t n = std::min<uint64_t>(size - pos, kEntryHeaderSize + kMaxKeyBytes);
@@ -222,7 +283,7 @@ bool DiskCache::LoadLog(uint64_t seq, const std::string& path) {
     std::string key = head.substr(kEntryHeaderSize, h->key_length);
     // A key written again later (after an Erase) lives in the later record.
     index_[key] = Loc{seq, pos, RecordSize(*h), 0};
-    file->keys.push_back(std::move(key));
+    file->records.push_back(LogRecord{std::move(key), pos, RecordSize(*h)});
     pos += RecordSize(*h);
   }
   if (pos < size) {
@@ -230,15 +291,20 @@ bool DiskCache::LoadLog(uint64_t seq, const std::string& path) {
     // last good record cannot be told apart, so it goes.
     stats_.bad_entries++;
     if (pos == 0 || ftruncate(file->fd, static_cast<off_t>(pos)) != 0) {
-      for (const std::string& k : file->keys) index_.erase(k);
+      for (const LogRecord& r : file->records) index_.erase(r.key);
       unlink(path.c_str());
+      unlink(index_path.c_str());
       return false;
     }
   }
   if (pos == 0) {
     unlink(path.c_str());
+    unlink(index_path.c_str());
     return false;
   }
+  // Walked (no index, a damaged one, or a crash before it was written):
+  // index it now, it is never appended to again.
+  if (stats_.indexed_logs == indexed_before) WriteIndex(seq, EncodeLogIndex(pos, file->records));
   file->size = pos;
   usage_ += ChargeOf(pos);
   files_.emplace(seq, std::move(file));
@@ -388,8 +454,9 @@ void DiskCache::AppendOne(const std::string& key, const Pending& p) {
     if (active_[q] != 0) {
       file = files_.at(active_[q]);
       if (file->size + record.size() > file_bytes_) {
-        active_[q] = 0;  // full: it is closed, a new one starts
         file.reset();
+        CloseLogLocked(lock, q);  // full: a new one starts
+        continue;                 // the lock was released: look again
       }
     }
     grow = file ? ChargeOf(file->size + record.size()) - ChargeOf(file->size)
@@ -434,7 +501,7 @@ void DiskCache::AppendOne(const std::string& key, const Pending& p) {
   }
   if (!settle(true)) return;  // erased meanwhile: dead bytes in the log
   index_[key] = Loc{file->seq, offset, record.size(), p.freq};
-  file->keys.push_back(key);
+  file->records.push_back(LogRecord{key, offset, record.size()});
   if (p.counted) {
     stats_.inserts++;
   } else {
@@ -462,7 +529,8 @@ void DiskCache::EvictOldestLocked(std::unique_lock<std::mutex>& lock, Queue q) {
     Loc loc;
   };
   std::vector<Kept> kept;
-  for (const std::string& key : file->keys) {
+  for (const LogRecord& r : file->records) {
+    const std::string& key = r.key;
     auto it = index_.find(key);
     if (it == index_.end() || it->second.file != seq) continue;  // dead
     if (it->second.freq > 0) {
@@ -507,7 +575,8 @@ void DiskCache::DropFileLocked(uint64_t seq) {
   const uint64_t charge = ChargeOf(it->second->size);
   usage_ -= charge;
   if (it->second->queue == kSmall) small_usage_ -= charge;
-  unlink(LogPath(seq).c_str());  // readers keep their descriptor
+  unlink(LogPath(seq).c_str());    // readers keep their descriptor
+  unlink(IndexPath(seq).c_str());  // if it has one
   files_.erase(it);
 }
 

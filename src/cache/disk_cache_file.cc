@@ -1,6 +1,7 @@
 #include "cache/disk_cache_file.h"
 
 #include <cstdio>
+#include <string>
 
 #include "base/coding.h"
 #include "base/crc32c.h"
@@ -89,15 +90,19 @@ Result<std::string> DecodeEntry(std::string_view record, std::string_view key) {
   return std::string(value);
 }
 
-std::string LogFileName(uint64_t seq) {
+namespace {
+
+std::string SeqName(uint64_t seq, const char* suffix) {
   char buf[24];
-  std::snprintf(buf, sizeof(buf), "%016llx.log", static_cast<unsigned long long>(seq));
+  std::snprintf(buf, sizeof(buf), "%016llx%s", static_cast<unsigned long long>(seq), suffix);
   return buf;
 }
 
-std::optional<uint64_t> SeqOfLogFileName(std::string_view name) {
+std::optional<uint64_t> SeqOfName(std::string_view name, std::string_view suffix) {
   constexpr size_t kDigits = 16;
-  if (name.size() != kDigits + 4 || name.substr(kDigits) != ".log") return std::nullopt;
+  if (name.size() != kDigits + suffix.size() || name.substr(kDigits) != suffix) {
+    return std::nullopt;
+  }
   uint64_t seq = 0;
   for (size_t i = 0; i < kDigits; i++) {
     const char c = name[i];
@@ -113,6 +118,68 @@ std::optional<uint64_t> SeqOfLogFileName(std::string_view name) {
   }
   if (seq == 0) return std::nullopt;
   return seq;
+}
+
+constexpr std::string_view kIndexMagic = "ZFSCIDX1";
+
+}  // namespace
+
+std::string LogFileName(uint64_t seq) { return SeqName(seq, ".log"); }
+std::optional<uint64_t> SeqOfLogFileName(std::string_view name) { return SeqOfName(name, ".log"); }
+std::string LogIndexFileName(uint64_t seq) { return SeqName(seq, ".idx"); }
+std::optional<uint64_t> SeqOfLogIndexFileName(std::string_view name) {
+  return SeqOfName(name, ".idx");
+}
+
+std::string EncodeLogIndex(uint64_t log_size, const std::vector<LogRecord>& records) {
+  std::string out(kIndexMagic);
+  PutLE64(&out, log_size);
+  PutLE32(&out, static_cast<uint32_t>(records.size()));
+  for (const LogRecord& r : records) {
+    PutLE64(&out, r.offset);
+    PutLE32(&out, static_cast<uint32_t>(r.size));
+    PutLE16(&out, static_cast<uint16_t>(r.key.size()));
+    out.append(r.key);
+  }
+  PutLE32(&out, Crc32c(out));
+  return out;
+}
+
+Result<std::vector<LogRecord>> DecodeLogIndex(std::string_view bytes, uint64_t* log_size) {
+  auto bad = [](const char* what) {
+    return Error(Code::kCorruption, std::string("cache log index: ") + what);
+  };
+  if (bytes.size() < kIndexMagic.size() + 8 + 4 + 4 ||
+      bytes.substr(0, kIndexMagic.size()) != kIndexMagic) {
+    return bad("bad magic");
+  }
+  const std::string_view body = bytes.substr(0, bytes.size() - 4);
+  if (Crc32c(body) != LoadLE32(bytes.data() + body.size())) return bad("checksum mismatch");
+  Decoder d(body.substr(kIndexMagic.size()));
+  uint32_t count = 0;
+  if (!d.GetLE64(log_size) || !d.GetLE32(&count)) return bad("truncated");
+  std::vector<LogRecord> records;
+  uint64_t end = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    LogRecord r;
+    uint32_t size = 0;
+    uint16_t key_length = 0;
+    std::string_view key;
+    if (!d.GetLE64(&r.offset) || !d.GetLE32(&size) || !d.GetLE16(&key_length) ||
+        !d.GetRaw(key_length, &key)) {
+      return bad("truncated");
+    }
+    r.size = size;
+    r.key = key;
+    if (key.empty() || key.size() > kMaxKeyBytes || r.size < kEntryHeaderSize + key.size() ||
+        r.offset < end || r.offset > *log_size || r.size > *log_size - r.offset) {
+      return bad("record out of place");
+    }
+    end = r.offset + r.size;
+    records.push_back(std::move(r));
+  }
+  if (!d.done()) return bad("trailing bytes");
+  return records;
 }
 
 }  // namespace zerofs::cache

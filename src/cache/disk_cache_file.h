@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -50,5 +51,24 @@ Result<std::string> DecodeEntry(std::string_view record, std::string_view key);
 // number a name stands for (nullopt if it is not one LogFileName makes).
 std::string LogFileName(uint64_t seq);
 std::optional<uint64_t> SeqOfLogFileName(std::string_view name);
+// The same for the index of log `seq` ("<16 hex digits>.idx").
+std::string LogIndexFileName(uint64_t seq);
+std::optional<uint64_t> SeqOfLogIndexFileName(std::string_view name);
+
+// Where one record of a log is.
+struct LogRecord {
+  std::string key;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  bool operator==(const LogRecord&) const = default;
+};
+
+// The index of a log that is no longer appended to: its records, so that
+// opening the cache reads this small file instead of every record's header.
+// `log_size` is the size of the log it covers.
+std::string EncodeLogIndex(uint64_t log_size, const std::vector<LogRecord>& records);
+// kCorruption if the index is damaged or a record lies outside `log_size`
+// or overlaps the one before.
+Result<std::vector<LogRecord>> DecodeLogIndex(std::string_view bytes, uint64_t* log_size);
 
 }  // namespace zerofs::cache

@@ -74,5 +74,35 @@ TEST(DiskCacheFileTest, LogFileNamesRoundTripAndOddNamesAreNotLogs) {
   EXPECT_FALSE(SeqOfLogFileName(""));
 }
 
+TEST(DiskCacheFileTest, LogIndexRoundTripsAndRefusesDamage) {
+  const std::vector<LogRecord> records = {{"segments/01@0", 0, 100}, {"segments/01@64", 100, 80}};
+  const std::string good = EncodeLogIndex(180, records);
+  uint64_t size = 0;
+  auto back = DecodeLogIndex(good, &size);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(*back, records);
+  EXPECT_EQ(size, 180u);
+  for (size_t i = 0; i < good.size(); i++) {
+    std::string bad = good;
+    bad[i] ^= 0x10;
+    EXPECT_FALSE(DecodeLogIndex(bad, &size).ok()) << "byte " << i;
+  }
+  for (size_t n = 0; n < good.size(); n++)
+    EXPECT_FALSE(DecodeLogIndex(good.substr(0, n), &size).ok());
+  EXPECT_EQ(SeqOfLogIndexFileName(LogIndexFileName(9)), 9u);
+  EXPECT_FALSE(SeqOfLogIndexFileName(LogFileName(9)));
+}
+
+TEST(DiskCacheFileTest, ALogIndexWithRecordsOutOfPlaceIsRefused) {
+  uint64_t size = 0;
+  // Past the end of the log it covers.
+  EXPECT_FALSE(DecodeLogIndex(EncodeLogIndex(150, {{"k", 100, 80}}), &size).ok());
+  // Overlapping the record before.
+  EXPECT_FALSE(DecodeLogIndex(EncodeLogIndex(300, {{"a", 0, 100}, {"b", 50, 100}}), &size).ok());
+  // Smaller than a header and its key.
+  EXPECT_FALSE(DecodeLogIndex(EncodeLogIndex(300, {{"a", 0, 20}}), &size).ok());
+  EXPECT_TRUE(DecodeLogIndex(EncodeLogIndex(300, {{"a", 0, 100}, {"b", 100, 100}}), &size).ok());
+}
+
 }  // namespace
 }  // namespace zerofs::cache

@@ -34,7 +34,7 @@ class DiskCacheTest : public ::testing::Test {
   std::pair<uint64_t, uint64_t> OnDisk() const {
     uint64_t files = 0, charged = 0;
     for (const auto& e : fs::directory_iterator(LogDir())) {
-      if (!e.is_regular_file()) continue;
+      if (!e.is_regular_file() || e.path().extension() != ".log") continue;
       files++;
       charged += (e.file_size() + 4095) / 4096 * 4096;
     }
@@ -44,9 +44,16 @@ class DiskCacheTest : public ::testing::Test {
   // The log files, oldest first.
   std::vector<std::string> Logs() const {
     std::vector<std::string> logs;
-    for (const auto& e : fs::directory_iterator(LogDir())) logs.push_back(e.path());
+    for (const auto& e : fs::directory_iterator(LogDir())) {
+      if (e.path().extension() == ".log") logs.push_back(e.path());
+    }
     std::sort(logs.begin(), logs.end());
     return logs;
+  }
+
+  // The index file of a log.
+  static std::string IndexOf(const std::string& log) {
+    return log.substr(0, log.size() - 4) + ".idx";
   }
 
   // Flips one byte of a log file.
@@ -210,7 +217,8 @@ TEST_F(DiskCacheTest, ATornTailAndForeignFilesAreRemovedAtOpen) {
   ASSERT_EQ(Logs().size(), 1u);
   const std::string log = Logs()[0];
   const uint64_t full = fs::file_size(log);
-  fs::resize_file(log, full - 100);  // a crash while k3 was appended
+  fs::remove(IndexOf(log));          // a crash while k3 was appended:
+  fs::resize_file(log, full - 100);  // no index, and a torn tail
   std::ofstream(LogDir() + "/00000000000000ff.log") << "garbage";
   std::ofstream(LogDir() + "/notes.txt") << "not ours";
   fs::create_directories(dir_.path() + "/cache/v1/ab");  // the old layout
@@ -234,6 +242,7 @@ TEST_F(DiskCacheTest, ADamagedHeaderCutsTheLogThere) {
     for (int i = 0; i < 4; i++) c->Insert("k" + std::to_string(i), Value(i));
   }
   const std::string log = Logs()[0];
+  ASSERT_TRUE(fs::remove(IndexOf(log)));  // as after a crash: the log is walked
   const uint64_t record = fs::file_size(log) / 4;
   Flip(log, record + 16);  // k1's value length: where k2 starts is unknown
   auto c = OpenCache(1 << 20);
@@ -241,6 +250,57 @@ TEST_F(DiskCacheTest, ADamagedHeaderCutsTheLogThere) {
   EXPECT_EQ(fs::file_size(log), record);
   EXPECT_EQ(c->Lookup("k0"), Value(0));
   EXPECT_EQ(c->Lookup("k1"), std::nullopt);
+}
+
+TEST_F(DiskCacheTest, ClosedLogsAreOpenedFromTheirIndex) {
+  {
+    auto c = OpenCache(1 << 20);  // 16 KiB files: 5 entries each
+    for (int i = 0; i < 12; i++) c->Insert("k" + std::to_string(i), Value(i));
+  }
+  ASSERT_EQ(Logs().size(), 3u);
+  for (const std::string& log : Logs()) EXPECT_TRUE(fs::exists(IndexOf(log))) << log;
+  const std::string middle = Logs()[1];
+  // With its index, a damaged header costs only its own record: the ones
+  // after it are still found (a walk would have cut the log there).
+  const uint64_t record = fs::file_size(middle) / 5;
+  Flip(middle, record + 16);
+  {
+    auto c = OpenCache(1 << 20);
+    EXPECT_EQ(c->Stats().indexed_logs, 3u);
+    EXPECT_EQ(c->Stats().entries, 12u);
+    EXPECT_EQ(c->Lookup("k6"), std::nullopt);  // the damaged one
+    EXPECT_EQ(c->Stats().bad_entries, 1u);
+    for (int i : {0, 5, 7, 9, 11}) EXPECT_EQ(c->Lookup("k" + std::to_string(i)), Value(i)) << i;
+  }
+  // A damaged index is not used: the log is walked, and indexed again.
+  Flip(IndexOf(Logs()[0]), 20);
+  std::ofstream(LogDir() + "/00000000000000aa.idx") << "an index without its log";
+  {
+    auto c = OpenCache(1 << 20);
+    EXPECT_EQ(c->Stats().indexed_logs, 2u);
+    EXPECT_FALSE(fs::exists(LogDir() + "/00000000000000aa.idx"));
+    for (int i = 0; i < 5; i++) EXPECT_EQ(c->Lookup("k" + std::to_string(i)), Value(i)) << i;
+  }
+  auto c = OpenCache(1 << 20);
+  EXPECT_EQ(c->Stats().indexed_logs, 3u);
+}
+
+TEST_F(DiskCacheTest, AnEvictedLogTakesItsIndexAlong) {
+  auto c = OpenCache(100 * 4096);
+  for (int i = 0; i < 300; i++) {
+    c->Insert("k" + std::to_string(i), Value(i));
+    c->WaitForWrites();
+  }
+  size_t indexes = 0;
+  for (const auto& e : fs::directory_iterator(LogDir())) {
+    if (e.path().extension() == ".idx") {
+      indexes++;
+      EXPECT_TRUE(fs::exists(e.path().string().substr(0, e.path().string().size() - 4) + ".log"))
+          << e.path();
+    }
+  }
+  EXPECT_GT(indexes, 0u);
+  EXPECT_LT(indexes, OnDisk().first);  // the logs being appended have none yet
 }
 
 TEST_F(DiskCacheTest, AKeyWrittenAgainIsFoundInItsNewestRecordAfterARestart) {

@@ -99,7 +99,9 @@ class ReadPathDiskCacheTest : public ::testing::Test {
 
   std::vector<fs::path> LogFiles() const {
     std::vector<fs::path> files;
-    for (const auto& f : fs::directory_iterator(DiskDir() + "/v2")) files.push_back(f.path());
+    for (const auto& f : fs::directory_iterator(DiskDir() + "/v2")) {
+      if (f.path().extension() == ".log") files.push_back(f.path());
+    }
     return files;
   }
 
