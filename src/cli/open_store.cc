@@ -84,6 +84,9 @@ engine::EngineOptions EngineOptionsFor(const config::Config& config,
   o.read_ahead_extents = (config.cache.read_ahead_mb << 20) / engine::kExtentSize;
   o.disk_cache_dir = IndexDirFor(config, "disk-cache");
   o.disk_cache_bytes = config::GibToBytes(config.cache.disk_size_gb);
+  // A file:// bucket is on local disk already: caching what is written to
+  // it would only write it twice.
+  o.disk_cache_uploads = config.storage.url.rfind("file://", 0) != 0;
   o.kdf = crypto::KdfParamsFromEnv();
   o.gc_enabled = config.gc.enabled;
   o.gc_interval = std::chrono::seconds(config.gc.interval_secs);

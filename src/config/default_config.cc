@@ -69,7 +69,9 @@ encryption_password = "@ENCRYPTION_PASSWORD@"
 # cache: it is rebuilt from the store when lost.
 # dir = "~/.cache/zerofs"
 
-# Disk space the cache may use, in GiB (0 disables the disk cache).
+# Disk space the cache may use, in GiB (0 disables the disk cache). It
+# keeps data read from the store and, when the store is not file://, data
+# written to it, so that recent data is read back without a request.
 # disk_size_gb = 10.0
 
 # Memory the cache may use, in GiB (0 disables the memory cache).

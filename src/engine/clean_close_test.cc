@@ -110,6 +110,20 @@ class CleanCloseEngineTest : public ::testing::Test {
     ASSERT_TRUE(e->Close().ok());
   }
 
+  // Opens the writer on "local" and checks whether it restored the
+  // snapshot (downloaded SSTs) or reused the index of the clean close.
+  std::unique_ptr<Engine> Reopen(bool restores) {
+    store_->sst_gets_ = 0;
+    auto e = Open();
+    EXPECT_NE(e, nullptr);
+    if (restores) {
+      EXPECT_GT(store_->sst_gets_, 0u);
+    } else {
+      EXPECT_EQ(store_->sst_gets_, 0u);
+    }
+    return e;
+  }
+
   bool HasRecord(const std::string& local = "local") const {
     return fs::exists(tmp_.path() + "/" + local + "/CLEAN");
   }
@@ -121,19 +135,16 @@ class CleanCloseEngineTest : public ::testing::Test {
 TEST_F(CleanCloseEngineTest, AfterACleanCloseTheLocalIndexIsReusedWithoutDownloads) {
   WriteAndClose(100);
   ASSERT_TRUE(HasRecord());
-  store_->sst_gets_ = 0;
-  auto e = Open();
+  auto e = Reopen(/*restores=*/false);
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(store_->sst_gets_, 0u);
   EXPECT_FALSE(HasRecord());  // vouches no more once the index is open
   for (int i = 0; i < 100; i++)
     EXPECT_EQ(Get(e.get(), "k" + std::to_string(i)), "v" + std::to_string(i));
   // It keeps working as a writer, across more clean closes.
   Put(e.get(), "after", "reuse");
   ASSERT_TRUE(e->Close().ok());
-  e = Open();
+  e = Reopen(/*restores=*/false);
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(store_->sst_gets_, 0u);
   EXPECT_EQ(Get(e.get(), "after"), "reuse");
   EXPECT_EQ(Get(e.get(), "k99"), "v99");
 }
@@ -141,10 +152,8 @@ TEST_F(CleanCloseEngineTest, AfterACleanCloseTheLocalIndexIsReusedWithoutDownloa
 TEST_F(CleanCloseEngineTest, AnOpenWithoutNewWritesKeepsTheIndexReusable) {
   WriteAndClose(10);
   for (int round = 0; round < 3; round++) {
-    store_->sst_gets_ = 0;
-    auto e = Open();
+    auto e = Reopen(/*restores=*/false);
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(store_->sst_gets_, 0u) << round;
     EXPECT_EQ(Get(e.get(), "k9"), "v9");
     ASSERT_TRUE(e->Close().ok());
   }
@@ -161,10 +170,8 @@ TEST_F(CleanCloseEngineTest, AfterACrashTheSnapshotIsRestored) {
     Put(e->get(), "unflushed", "x");
   }
   EXPECT_FALSE(HasRecord());
-  store_->sst_gets_ = 0;
-  auto e = Open();
+  auto e = Reopen(/*restores=*/true);
   ASSERT_NE(e, nullptr);
-  EXPECT_GT(store_->sst_gets_, 0u);
   EXPECT_EQ(Get(e.get(), "k9"), "v9");
 }
 
@@ -176,10 +183,8 @@ TEST_F(CleanCloseEngineTest, AnotherWritersChangesMakeItRestore) {
     Put(other.get(), "k3", "changed elsewhere");
     ASSERT_TRUE(other->Close().ok());
   }
-  store_->sst_gets_ = 0;
-  auto e = Open();
+  auto e = Reopen(/*restores=*/true);
   ASSERT_NE(e, nullptr);
-  EXPECT_GT(store_->sst_gets_, 0u);
   EXPECT_EQ(Get(e.get(), "k3"), "changed elsewhere");
 }
 
@@ -187,8 +192,8 @@ TEST_F(CleanCloseEngineTest, ABucketStartedAgainUnderTheSameDirectoryIsNotMistak
   WriteAndClose(10);
   fs::remove_all(tmp_.path() + "/bucket");
   OpenBucket();
-  WriteAndClose(3, "elsewhere");  // the same history's numbers, new manifest
-  auto e = Open();
+  WriteAndClose(3, "elsewhere");       // the same history's numbers, new manifest
+  auto e = Reopen(/*restores=*/true);  // the new bucket's snapshot
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(Get(e.get(), "k9"), std::nullopt);  // the old index's data is not there
   EXPECT_EQ(Get(e.get(), "k2"), "v2");
@@ -199,7 +204,7 @@ TEST_F(CleanCloseEngineTest, AMissingIndexDirectoryMakesItRestore) {
   for (const auto& entry : fs::directory_iterator(tmp_.path() + "/local")) {
     if (entry.path().filename().string().rfind("db-", 0) == 0) fs::remove_all(entry.path());
   }
-  auto e = Open();
+  auto e = Reopen(/*restores=*/true);
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(Get(e.get(), "k9"), "v9");
 }

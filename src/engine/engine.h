@@ -72,6 +72,11 @@ struct EngineOptions {
   // then runs without it (the writer may hold it).
   std::string disk_cache_dir;
   uint64_t disk_cache_bytes = 0;
+  // Also keep the frames this writer uploads in the disk tier, so that data
+  // written recently stays readable without a GET once the memory tier has
+  // let it go. Worth it when the store is remote; for a local store
+  // (file://) the segment files are on local disk already.
+  bool disk_cache_uploads = false;
   // Read-ahead window bound in extents for sequential reads (0 = off).
   uint64_t read_ahead_extents = 0;
   // GETs of segment data in flight at once, over all readers.

@@ -274,6 +274,12 @@ Status EngineImpl::Init() {
     ZFS_ASSIGN_OR_RETURN(rocksdb::WriteBatch * batch, applier.Finish());
     return FromRocks(db_->Write(NoWal(), batch), "index write");
   };
+  if (disk_cache_ && options_.disk_cache_uploads) {
+    po.on_uploaded = [this](uint64_t id, std::string_view bytes,
+                            const std::vector<DirectoryEntry>& frames) {
+      CacheUploadedFrames(id, bytes, frames);
+    };
+  }
   po.read_epoch = [this]() -> Result<uint64_t> {
     ZFS_ASSIGN_OR_RETURN(VersionedManifest m, LoadManifest(options_.store.get(), keys_.meta));
     return m.manifest.epoch;

@@ -81,6 +81,10 @@ class EngineImpl : public Engine {
 
  private:
   Status OpenLocalDb(const std::string& dir);
+  // Puts the frames of an uploaded segment into the disk tier
+  // (EngineOptions::disk_cache_uploads). Uploader thread.
+  void CacheUploadedFrames(uint64_t id, std::string_view bytes,
+                           const std::vector<DirectoryEntry>& frames);
   // Opens the index a clean close left (engine/clean_close.h) if `clean`
   // still describes the bucket's state; sets *replay_after to the last
   // segment it has applied. False (with nothing open) if it cannot be used.

@@ -65,13 +65,25 @@ Result<ExtentData> OpenFrame(const crypto::SecretKey& data_key, uint64_t ino, ui
 }
 
 // "segments/<id>@<offset hex>": names the bytes, not what they decode to.
-std::string DiskFrameKey(const ExtentPointer& p) {
+std::string DiskFrameKey(uint64_t segment_id, uint64_t offset) {
   char at[24];
-  std::snprintf(at, sizeof(at), "@%llx", static_cast<unsigned long long>(p.offset));
-  return SegmentObjectKey(p.segment_id) + at;
+  std::snprintf(at, sizeof(at), "@%llx", static_cast<unsigned long long>(offset));
+  return SegmentObjectKey(segment_id) + at;
 }
 
+std::string DiskFrameKey(const ExtentPointer& p) { return DiskFrameKey(p.segment_id, p.offset); }
+
 }  // namespace
+
+void EngineImpl::CacheUploadedFrames(uint64_t id, std::string_view bytes,
+                                     const std::vector<DirectoryEntry>& frames) {
+  // The same bytes a GET of each frame would return, under the same key.
+  // The tier copies what it queues and drops what does not fit its queue.
+  for (const DirectoryEntry& f : frames) {
+    if (f.offset + f.sealed_length > bytes.size()) break;  // cannot happen: built together
+    disk_cache_->Insert(DiskFrameKey(id, f.offset), bytes.substr(f.offset, f.sealed_length));
+  }
+}
 
 void EngineImpl::TakeDiskHits(uint64_t ino, std::vector<FrameMiss>* misses,
                               std::vector<ExtentData>* out) {

@@ -56,6 +56,7 @@ class ReadPathDiskCacheTest : public ::testing::Test {
     o.segment_bytes = 256 << 10;
     o.disk_cache_dir = DiskDir();
     o.disk_cache_bytes = disk_bytes;
+    o.disk_cache_uploads = cache_uploads_;
     o.gc_enabled = false;
     return o;
   }
@@ -133,7 +134,30 @@ class ReadPathDiskCacheTest : public ::testing::Test {
 
   objstore::TestTempDir tmp_;
   std::shared_ptr<CountingStore> store_;
+  bool cache_uploads_ = false;
 };
+
+TEST_F(ReadPathDiskCacheTest, UploadedFramesAreReadFromTheTierWhenTheWriterCachesThem) {
+  cache_uploads_ = true;
+  WriteAndClose();  // no read at all: the frames went to the tier as uploaded
+  EXPECT_EQ(Records().size(), kExtents);
+  auto e = Open();
+  ASSERT_NE(e, nullptr);
+  store_->segment_gets_ = 0;
+  ExpectFile(e.get());
+  EXPECT_EQ(store_->segment_gets_, 0u);
+  EXPECT_EQ(e->Stats().disk_cache_hits, kExtents);
+}
+
+TEST_F(ReadPathDiskCacheTest, WithoutCachingUploadsOnlyFetchedFramesAreKept) {
+  WriteAndClose();
+  EXPECT_EQ(Records().size(), 0u);
+  auto e = Open();
+  ASSERT_NE(e, nullptr);
+  store_->segment_gets_ = 0;
+  ExpectFile(e.get());
+  EXPECT_GT(store_->segment_gets_, 0u);
+}
 
 TEST_F(ReadPathDiskCacheTest, WarmDiskTierServesReadsAfterARestartWithoutGets) {
   WriteAndClose();

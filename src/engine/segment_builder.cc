@@ -96,6 +96,7 @@ SegmentBuilder::Finished SegmentBuilder::Finish(const crypto::SecretKey& meta_ke
   out.bytes.Append(directory);
   out.bytes.Append(footer.Encode());
   out.info = info;
+  out.frames = std::move(directory_);
   return out;
 }
 

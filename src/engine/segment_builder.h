@@ -88,8 +88,9 @@ class SegmentBuilder {
   bool ReadFrame(uint64_t offset, uint32_t length, std::string* out) const;
 
   struct Finished {
-    SegmentBuffer bytes;  // the whole segment object
-    JournalRecord info;   // the SEGMENT_INFO record that ends the journal
+    SegmentBuffer bytes;                 // the whole segment object
+    JournalRecord info;                  // the SEGMENT_INFO record that ends the journal
+    std::vector<DirectoryEntry> frames;  // where each frame is, in order
   };
   // Appends SEGMENT_INFO, seals the journal and the directory under
   // `meta_key` and appends the footer. The builder must not be used after.

@@ -103,7 +103,9 @@ void SegmentPipeline::SealLocked(std::unique_lock<std::mutex>& lock) {
     Status s = options_.on_sealed(id, done.info);
     if (!s.ok()) FailLocked(s.error());
   }
-  sealed_.push_back(Sealed{id, std::make_shared<SegmentBuffer>(std::move(done.bytes))});
+  sealed_.push_back(
+      Sealed{id, std::make_shared<SegmentBuffer>(std::move(done.bytes)),
+             std::make_shared<const std::vector<DirectoryEntry>>(std::move(done.frames))});
   cv_.notify_all();
 }
 
@@ -228,6 +230,8 @@ void SegmentPipeline::UploaderLoop() {
     Sealed seg = sealed_.front();
     lock.unlock();
     Status s = Upload(seg);
+    if (s.ok() && options_.on_uploaded)
+      options_.on_uploaded(seg.id, seg.bytes->view(), *seg.frames);
     lock.lock();
     if (s.ok()) {
       // Stop(abandon) may have cleared the queue meanwhile.

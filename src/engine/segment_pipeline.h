@@ -58,6 +58,11 @@ struct PipelineOptions {
   // Called (no lock held) when a segment PUT finds its id taken by other
   // bytes: returns the manifest's epoch (or an error reading it).
   std::function<Result<uint64_t>()> read_epoch;
+  // Called (no lock held, uploader thread) once a segment is durable in the
+  // store, with its bytes and where its frames are. Optional.
+  std::function<void(uint64_t id, std::string_view bytes,
+                     const std::vector<DirectoryEntry>& frames)>
+      on_uploaded;
 };
 
 struct PipelineStats {
@@ -134,6 +139,7 @@ class SegmentPipeline {
   struct Sealed {
     uint64_t id;
     std::shared_ptr<SegmentBuffer> bytes;  // never changed while shared
+    std::shared_ptr<const std::vector<DirectoryEntry>> frames;
   };
 
   // REQUIRES: mutex_ held. A new open builder for segment `id`, on the spare
