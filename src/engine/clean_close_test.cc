@@ -4,13 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 
 #include "engine/engine.h"
 #include "engine/test_engine.h"
-#include "objstore/forwarding_store.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
 
@@ -60,18 +58,6 @@ TEST(CleanCloseRecordTest, TakeRemovesTheRecordAndADamagedOne) {
   EXPECT_FALSE(fs::exists(tmp.path() + "/CLEAN"));
 }
 
-// Counts GETs of snapshot SSTs: a restore downloads them all.
-class CountingStore : public objstore::ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-  Result<objstore::GetResult> Get(std::string_view key,
-                                  std::optional<objstore::ByteRange> range) override {
-    if (key.rfind("sst/", 0) == 0) sst_gets_++;
-    return ForwardingStore::Get(key, range);
-  }
-  std::atomic<uint64_t> sst_gets_{0};
-};
-
 class CleanCloseEngineTest : public ::testing::Test {
  protected:
   void SetUp() override { OpenBucket(); }
@@ -79,7 +65,7 @@ class CleanCloseEngineTest : public ::testing::Test {
   void OpenBucket() {
     auto local = objstore::LocalStore::Open(tmp_.path() + "/bucket");
     ASSERT_TRUE(local.ok()) << local.error().ToString();
-    store_ = std::make_shared<CountingStore>(*local);
+    store_ = std::make_shared<PrefixGetCounter>(*local, "sst/");
   }
 
   std::unique_ptr<Engine> Open(const std::string& local = "local") {
@@ -113,13 +99,13 @@ class CleanCloseEngineTest : public ::testing::Test {
   // Opens the writer on "local" and checks whether it restored the
   // snapshot (downloaded SSTs) or reused the index of the clean close.
   std::unique_ptr<Engine> Reopen(bool restores) {
-    store_->sst_gets_ = 0;
+    store_->gets = 0;
     auto e = Open();
     EXPECT_NE(e, nullptr);
     if (restores) {
-      EXPECT_GT(store_->sst_gets_, 0u);
+      EXPECT_GT(store_->gets, 0u);
     } else {
-      EXPECT_EQ(store_->sst_gets_, 0u);
+      EXPECT_EQ(store_->gets, 0u);
     }
     return e;
   }
@@ -129,7 +115,7 @@ class CleanCloseEngineTest : public ::testing::Test {
   }
 
   objstore::TestTempDir tmp_;
-  std::shared_ptr<CountingStore> store_;
+  std::shared_ptr<PrefixGetCounter> store_;  // counts snapshot SST downloads
 };
 
 TEST_F(CleanCloseEngineTest, AfterACleanCloseTheLocalIndexIsReusedWithoutDownloads) {

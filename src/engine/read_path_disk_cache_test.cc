@@ -3,7 +3,6 @@
 // entries are refetched, and the bound holds.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -11,7 +10,6 @@
 #include "cache/disk_cache_file.h"
 #include "engine/engine.h"
 #include "engine/test_engine.h"
-#include "objstore/forwarding_store.h"
 #include "objstore/local_store.h"
 #include "objstore/test_temp_dir.h"
 
@@ -19,20 +17,6 @@ namespace zerofs::engine {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Counts GETs of segment objects (the data path) and passes everything on.
-class CountingStore : public objstore::ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-
-  Result<objstore::GetResult> Get(std::string_view key,
-                                  std::optional<objstore::ByteRange> range) override {
-    if (key.rfind("segments/", 0) == 0) segment_gets_++;
-    return ForwardingStore::Get(key, range);
-  }
-
-  std::atomic<uint64_t> segment_gets_{0};
-};
 
 constexpr uint64_t kExtents = 48;
 
@@ -48,7 +32,7 @@ class ReadPathDiskCacheTest : public ::testing::Test {
   void SetUp() override {
     auto local = objstore::LocalStore::Open(tmp_.path() + "/bucket");
     ASSERT_TRUE(local.ok()) << local.error().ToString();
-    store_ = std::make_shared<CountingStore>(*local);
+    store_ = std::make_shared<PrefixGetCounter>(*local, "segments/");
   }
 
   EngineOptions Options(uint64_t disk_bytes = 64 << 20) {
@@ -133,7 +117,7 @@ class ReadPathDiskCacheTest : public ::testing::Test {
   }
 
   objstore::TestTempDir tmp_;
-  std::shared_ptr<CountingStore> store_;
+  std::shared_ptr<PrefixGetCounter> store_;
   bool cache_uploads_ = false;
 };
 
@@ -143,9 +127,9 @@ TEST_F(ReadPathDiskCacheTest, UploadedFramesAreReadFromTheTierWhenTheWriterCache
   EXPECT_EQ(Records().size(), kExtents);
   auto e = Open();
   ASSERT_NE(e, nullptr);
-  store_->segment_gets_ = 0;
+  store_->gets = 0;
   ExpectFile(e.get());
-  EXPECT_EQ(store_->segment_gets_, 0u);
+  EXPECT_EQ(store_->gets, 0u);
   EXPECT_EQ(e->Stats().disk_cache_hits, kExtents);
 }
 
@@ -154,24 +138,24 @@ TEST_F(ReadPathDiskCacheTest, WithoutCachingUploadsOnlyFetchedFramesAreKept) {
   EXPECT_EQ(Records().size(), 0u);
   auto e = Open();
   ASSERT_NE(e, nullptr);
-  store_->segment_gets_ = 0;
+  store_->gets = 0;
   ExpectFile(e.get());
-  EXPECT_GT(store_->segment_gets_, 0u);
+  EXPECT_GT(store_->gets, 0u);
 }
 
 TEST_F(ReadPathDiskCacheTest, WarmDiskTierServesReadsAfterARestartWithoutGets) {
   WriteAndClose();
-  store_->segment_gets_ = 0;
+  store_->gets = 0;
   WarmUp();
-  EXPECT_GT(store_->segment_gets_, 0u);  // the first reader had to fetch
+  EXPECT_GT(store_->gets, 0u);  // the first reader had to fetch
   EXPECT_EQ(Records().size(), kExtents);
   EXPECT_LT(LogFiles().size(), kExtents / 4);  // entries share log files
 
   auto e = Open();
   ASSERT_NE(e, nullptr);
-  store_->segment_gets_ = 0;  // opening reads segments too (replay)
+  store_->gets = 0;  // opening reads segments too (replay)
   ExpectFile(e.get());
-  EXPECT_EQ(store_->segment_gets_, 0u);
+  EXPECT_EQ(store_->gets, 0u);
   EngineStats st = e->Stats();
   EXPECT_EQ(st.disk_cache_hits, kExtents);
   EXPECT_EQ(st.disk_cache_bad_entries, 0u);
@@ -204,9 +188,9 @@ TEST_F(ReadPathDiskCacheTest, DamagedEntriesAreRefetchedAndReadCorrectly) {
 
   auto e = Open();
   ASSERT_NE(e, nullptr);
-  store_->segment_gets_ = 0;
+  store_->gets = 0;
   ExpectFile(e.get());
-  EXPECT_GT(store_->segment_gets_, 0u);
+  EXPECT_GT(store_->gets, 0u);
   EngineStats st = e->Stats();
   EXPECT_EQ(st.disk_cache_bad_entries, kExtents / 2);
   EXPECT_EQ(st.disk_cache_hits, kExtents / 2 + kExtents / 4);  // AEAD failures were hits first
@@ -214,9 +198,9 @@ TEST_F(ReadPathDiskCacheTest, DamagedEntriesAreRefetchedAndReadCorrectly) {
 
   auto again = Open();
   ASSERT_NE(again, nullptr);
-  store_->segment_gets_ = 0;
+  store_->gets = 0;
   ExpectFile(again.get());
-  EXPECT_EQ(store_->segment_gets_, 0u);
+  EXPECT_EQ(store_->gets, 0u);
 }
 
 TEST_F(ReadPathDiskCacheTest, BoundHoldsWhenTheDataIsLargerThanTheTier) {

@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <string>
 
 #include "engine/engine.h"
+#include "objstore/forwarding_store.h"
 #include "objstore/object_store.h"
 
 namespace zerofs::engine {
@@ -29,6 +31,25 @@ inline EngineOptions TestEngineOptions(std::shared_ptr<objstore::ObjectStore> st
   o.kdf = crypto::KdfParams::Interactive();
   return o;
 }
+
+// Passes everything on and counts the GETs of keys under one prefix
+// (e.g. "segments/" for the data path, "sst/" for a snapshot restore).
+class PrefixGetCounter : public objstore::ForwardingStore {
+ public:
+  PrefixGetCounter(std::shared_ptr<objstore::ObjectStore> base, std::string prefix)
+      : ForwardingStore(std::move(base)), prefix_(std::move(prefix)) {}
+
+  Result<objstore::GetResult> Get(std::string_view key,
+                                  std::optional<objstore::ByteRange> range) override {
+    if (key.rfind(prefix_, 0) == 0) gets++;
+    return ForwardingStore::Get(key, range);
+  }
+
+  std::atomic<uint64_t> gets{0};
+
+ private:
+  const std::string prefix_;
+};
 
 // The key of the largest segment object (the one that holds frames).
 inline std::string LargestSegmentKey(objstore::ObjectStore& store) {
