@@ -444,7 +444,7 @@ void DiskCache::AppendOne(const std::string& key, const Pending& p) {
     settle(false);
     return;
   }
-  const Queue q = p.to_main || TakeGhostLocked(key) ? kMain : kSmall;
+  const Queue q = p.to_main || ghosts_.Take(key) ? kMain : kSmall;
   // Make room: whole files go until the record fits (the active file may
   // be among them, if it is the oldest of its queue).
   std::shared_ptr<LogFile> file;
@@ -538,7 +538,7 @@ void DiskCache::EvictOldestLocked(std::unique_lock<std::mutex>& lock, Queue q) {
       continue;
     }
     stats_.evictions++;
-    if (q == kSmall) RememberGhostLocked(key, it->second.size);
+    if (q == kSmall) ghosts_.Remember(key, it->second.size);
     index_.erase(it);
   }
   // The kept records are read without the lock; until they are queued,
@@ -578,30 +578,6 @@ void DiskCache::DropFileLocked(uint64_t seq) {
   unlink(LogPath(seq).c_str());    // readers keep their descriptor
   unlink(IndexPath(seq).c_str());  // if it has one
   files_.erase(it);
-}
-
-void DiskCache::RememberGhostLocked(const std::string& key, uint64_t charge) {
-  if (ghost_index_.count(key) != 0) return;
-  ghosts_.emplace_front(key, charge);
-  ghost_index_.emplace(ghosts_.front().first, ghosts_.begin());
-  ghost_usage_ += charge;
-  // Remember about as much as the main queue holds.
-  while (ghost_usage_ > options_.capacity_bytes - small_target_ && !ghosts_.empty()) {
-    auto last = std::prev(ghosts_.end());
-    ghost_usage_ -= last->second;
-    ghost_index_.erase(std::string_view(last->first));
-    ghosts_.erase(last);
-  }
-}
-
-bool DiskCache::TakeGhostLocked(const std::string& key) {
-  auto it = ghost_index_.find(key);
-  if (it == ghost_index_.end()) return false;
-  ghost_usage_ -= it->second->second;
-  auto g = it->second;
-  ghost_index_.erase(it);
-  ghosts_.erase(g);
-  return true;
 }
 
 }  // namespace zerofs::cache

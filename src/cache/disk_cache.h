@@ -40,7 +40,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +51,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "cache/ghost_list.h"
 
 namespace zerofs::cache {
 
@@ -149,16 +149,11 @@ class DiskCache {
   // Appends one record to the active file of its queue, making room first.
   // Writer only; takes the lock itself around index changes.
   void AppendOne(const std::string& key, const Pending& p);
-  // Evicts whole files until `grow` more bytes fit. REQUIRES: lock held
-  // (released while an evicted file's kept records are read).
-  bool MakeRoomLocked(std::unique_lock<std::mutex>& lock, uint64_t grow);
   // Evicts the oldest file of `q`: its surviving entries are queued as
   // moves (read from the file without the lock), the others forgotten.
   void EvictOldestLocked(std::unique_lock<std::mutex>& lock, Queue q);
   // Removes a log that is no longer in a queue. REQUIRES: lock held.
   void DropFileLocked(uint64_t seq);
-  void RememberGhostLocked(const std::string& key, uint64_t charge);
-  bool TakeGhostLocked(const std::string& key);
 
   const DiskCacheOptions options_;  // dir has its trailing '/' removed
   const uint64_t file_bytes_;
@@ -173,11 +168,9 @@ class DiskCache {
   uint64_t active_[2] = {0, 0};                         // per queue; 0: none
   uint64_t next_seq_ = 1;
   uint64_t usage_ = 0, small_usage_ = 0;
-  // Ghosts: keys evicted unread from the small queue, newest first.
-  std::list<std::pair<std::string, uint64_t>> ghosts_;
-  std::unordered_map<std::string_view, std::list<std::pair<std::string, uint64_t>>::iterator>
-      ghost_index_;
-  uint64_t ghost_usage_ = 0;
+  // Keys evicted unread from the small queue, about as much as the main
+  // queue holds.
+  GhostList ghosts_{options_.capacity_bytes - small_target_};
   // Queued writes: values stay readable by Lookup until written.
   std::deque<std::string> queue_;
   std::unordered_map<std::string, Pending> pending_;

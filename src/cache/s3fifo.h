@@ -28,6 +28,8 @@
 #include <utility>
 #include <vector>
 
+#include "cache/ghost_list.h"
+
 namespace zerofs::cache {
 
 template <typename V>
@@ -71,7 +73,7 @@ class S3Fifo {
       evicted->push_back(Evicted{std::string(key), std::move(value)});
       return false;
     }
-    const bool to_main = TakeGhost(key) || main;
+    const bool to_main = ghosts_.Take(key) || main;
     List& list = to_main ? main_ : small_;
     list.push_front(Entry{std::string(key), std::move(value), charge, to_main ? kMain : kSmall, 0});
     index_.emplace(list.front().key, list.begin());
@@ -104,16 +106,6 @@ class S3Fifo {
     uint8_t freq;  // accesses since insertion or last reinsertion, capped at 3
   };
   using List = std::list<Entry>;
-  // A ghost is remembered by the hash of its key: a collision only admits
-  // some other key straight to the main queue, and it saves a key copy and
-  // two string hashes per eviction (the ghost maps were ~3% of a cold
-  // sequential read's CPU).
-  struct Ghost {
-    size_t hash;
-    uint64_t charge;
-  };
-  static size_t HashOf(std::string_view key) { return std::hash<std::string_view>{}(key); }
-  using GhostList = std::list<Ghost>;
 
   List& QueueOf(const Entry& e) { return e.queue == kSmall ? small_ : main_; }
 
@@ -151,7 +143,7 @@ class S3Fifo {
     }
     usage_ -= it->charge;
     index_.erase(std::string_view(it->key));
-    RememberGhost(HashOf(it->key), it->charge);
+    ghosts_.Remember(it->key, it->charge);
     evicted->push_back(Evicted{std::move(it->key), std::move(it->value)});
     small_.erase(it);
   }
@@ -172,43 +164,16 @@ class S3Fifo {
     }
   }
 
-  void RememberGhost(size_t hash, uint64_t charge) {
-    ghosts_.push_front(Ghost{hash, charge});
-    if (!ghost_index_.emplace(hash, ghosts_.begin()).second) {
-      ghosts_.pop_front();  // already remembered
-      return;
-    }
-    ghost_usage_ += charge;
-    // Remember about as much as the main queue holds.
-    while (ghost_usage_ > capacity_ - small_target_ && !ghosts_.empty()) {
-      auto last = std::prev(ghosts_.end());
-      ghost_usage_ -= last->charge;
-      ghost_index_.erase(last->hash);
-      ghosts_.erase(last);
-    }
-  }
-
-  bool TakeGhost(std::string_view key) {
-    auto it = ghost_index_.find(HashOf(key));
-    if (it == ghost_index_.end()) return false;
-    ghost_usage_ -= it->second->charge;
-    typename GhostList::iterator g = it->second;
-    ghost_index_.erase(it);
-    ghosts_.erase(g);
-    return true;
-  }
-
   const uint64_t capacity_;
   const uint64_t small_target_;
   // Front = newest. index_ keys view the keys stored in the lists.
   List small_;
   List main_;
   std::unordered_map<std::string_view, typename List::iterator> index_;
-  GhostList ghosts_;
-  std::unordered_map<size_t, typename GhostList::iterator> ghost_index_;
+  // Remembers about as much as the main queue holds.
+  GhostList ghosts_{capacity_ - small_target_};
   uint64_t usage_ = 0;
   uint64_t small_usage_ = 0;
-  uint64_t ghost_usage_ = 0;  // charges the ghosts stood for
 };
 
 }  // namespace zerofs::cache
